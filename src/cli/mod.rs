@@ -1,0 +1,141 @@
+//! The command line: one clap definition, one `match` on the subcommand, named exit codes.
+//!
+//! Each command lives in its own file; errors travel as `anyhow::Error` up to [`main`], which maps
+//! configuration errors to exit code 2 and everything else to 1.
+
+pub mod extract;
+pub mod scrape;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit code of a command that ran to the end.
+pub const EXIT_OK: u8 = 0;
+/// Exit code of a runtime failure (network, database, input data).
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code of an unusable configuration file.
+pub const EXIT_CONFIG: u8 = 2;
+/// Exit code of a command that exists but whose feature has not landed yet.
+pub const EXIT_UNAVAILABLE: u8 = 3;
+
+/// chiso: turns Vietnamese provincial news into indicator data.
+#[derive(Debug, Parser)]
+#[command(name = "chiso", version, about, long_about = None)]
+pub struct Cli {
+    /// Configuration file [default: $CHISO_CONFIG, else ./config/chiso.toml]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands; names are contracts (DESIGN.md, the issues).
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the daemon: crawl every source on its schedule and deliver alerts.
+    Run,
+    /// Crawl the configured sources.
+    Crawl(CrawlArgs),
+    /// Extract indicator facts from article text.
+    Extract(extract::ExtractArgs),
+    /// Scrape article fields from saved HTML.
+    Scrape(scrape::ScrapeArgs),
+    /// Show the series of one indicator for one area.
+    Trend(PassThrough),
+    /// List areas, indicators or reports.
+    Query(PassThrough),
+    /// Export every fact with its provenance.
+    Export(PassThrough),
+    /// Re-run scraping and extraction on stored pages, without the network.
+    Reprocess(PassThrough),
+    /// List, test, dispatch and retry alerts.
+    Alerts(PassThrough),
+    /// Per-source state of the crawler and pending alerts.
+    Status,
+    /// Database maintenance.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+    /// Configuration file checks.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// List the configured sources.
+    Sources,
+}
+
+/// `chiso db ...`
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Apply pending migrations to the configured database.
+    Migrate,
+}
+
+/// `chiso config ...`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration and print a summary of sources and alert channels.
+    Check,
+}
+
+/// Arguments of `chiso crawl`.
+#[derive(Debug, Args)]
+pub struct CrawlArgs {
+    /// Crawl each source once and exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Only this source.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+}
+
+/// Arguments of commands whose options land with a later feature.
+#[derive(Debug, Args)]
+pub struct PassThrough {
+    /// Arguments of the command.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    pub args: Vec<String>,
+}
+
+/// Runs one command and maps its outcome to an exit code.
+pub fn main(cli: Cli) -> ExitCode {
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if err.downcast_ref::<crate::config::ConfigError>().is_some() {
+                eprintln!("chiso: {err}");
+                ExitCode::from(EXIT_CONFIG)
+            } else {
+                eprintln!("chiso: error: {err:#}");
+                ExitCode::from(EXIT_FAILURE)
+            }
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Extract(args) => extract::run(args),
+        Command::Scrape(args) => scrape::run(args),
+        Command::Run => Ok(not_yet_available("run")),
+        Command::Crawl(_) => Ok(not_yet_available("crawl")),
+        Command::Trend(_) => Ok(not_yet_available("trend")),
+        Command::Query(_) => Ok(not_yet_available("query")),
+        Command::Export(_) => Ok(not_yet_available("export")),
+        Command::Reprocess(_) => Ok(not_yet_available("reprocess")),
+        Command::Alerts(_) => Ok(not_yet_available("alerts")),
+        Command::Status => Ok(not_yet_available("status")),
+        Command::Db { .. } | Command::Config { .. } | Command::Sources => {
+            Ok(not_yet_available("this command"))
+        }
+    }
+}
+
+/// Prints the message of a command whose feature has not landed and returns its exit code.
+pub(crate) fn not_yet_available(what: &str) -> ExitCode {
+    eprintln!("chiso: `{what}` is not yet available in this version");
+    ExitCode::from(EXIT_UNAVAILABLE)
+}

@@ -1,0 +1,14 @@
+//! chiso: watches Vietnamese provincial news sites and turns their reports into indicator data.
+//!
+//! The modules follow the flow in DESIGN.md: `config` → `scrape` → `extract` → `store`, with the
+//! knowledge bases (`gazetteer`, `taxonomy`) and text helpers (`text`) beside them. The binary in
+//! `main.rs` only parses the command line and hands over to `cli`.
+
+pub mod cli;
+pub mod config;
+pub mod extract;
+pub mod gazetteer;
+pub mod scrape;
+pub mod store;
+pub mod taxonomy;
+pub mod text;

@@ -1,0 +1,1 @@
+//! Article fields from a news page: title, date, author, sapo, body.

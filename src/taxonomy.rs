@@ -1,0 +1,1 @@
+//! The indicator taxonomy: canonical keys, Vietnamese names, aliases and units.

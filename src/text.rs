@@ -1,0 +1,1 @@
+//! Text normalisation shared by the gazetteer, the extractor and the scraper.
