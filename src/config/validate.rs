@@ -1,0 +1,255 @@
+//! Semantic checks that serde cannot do: cron expressions, regexes, CSS selectors, URLs, unique
+//! names. Each failure becomes one message naming the file, the line (when it can be found in the
+//! text) and the key, e.g. `chiso.toml:14: source[1] "baonghean": schedule: ...`.
+
+use super::{Config, ConfigError, SourceConfig, ALERT_SCHEMES};
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use url::Url;
+
+/// Checks a parsed configuration; `text` is the file's content, used to find line numbers.
+pub(super) fn validate(config: &Config, text: &str) -> Result<(), ConfigError> {
+    let file = config.path.display().to_string();
+    let err = |line: Option<usize>, key: &str, msg: String| {
+        let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+        ConfigError(format!("{file}{at}: {key}: {msg}"))
+    };
+    let top_line = |section: &str, key: &str| find_key_line(text, section, 0, key);
+
+    let db = &config.database.url;
+    if !(db.starts_with("sqlite:") || db.starts_with("postgres:") || db.starts_with("postgresql:"))
+    {
+        return Err(err(
+            top_line("[database]", "url"),
+            "database.url",
+            format!(
+                "unsupported database URL {:?}: expected sqlite://FILE or postgres://...",
+                redact_url(db)
+            ),
+        ));
+    }
+    if config.http.user_agent.trim().is_empty() {
+        return Err(err(
+            top_line("[http]", "user_agent"),
+            "http.user_agent",
+            "must not be empty".into(),
+        ));
+    }
+    for (key, value) in [
+        ("timeout_s", config.http.timeout_s),
+        ("max_body_bytes", config.http.max_body_bytes),
+    ] {
+        if value == 0 {
+            return Err(err(
+                top_line("[http]", key),
+                &format!("http.{key}"),
+                "must be greater than 0".into(),
+            ));
+        }
+    }
+    let listen = &config.daemon.listen;
+    if !listen.is_empty() && listen.parse::<SocketAddr>().is_err() {
+        return Err(err(
+            top_line("[daemon]", "listen"),
+            "daemon.listen",
+            format!("{listen:?} is not an address such as 127.0.0.1:9464 (use \"\" to switch the listener off)"),
+        ));
+    }
+
+    let mut names = HashSet::new();
+    for (i, source) in config.sources.iter().enumerate() {
+        let line = |key: &str| find_key_line(text, "[[source]]", i, key);
+        let label = format!("source[{i}] {:?}", source.name);
+        let fail = |key: &str, msg: String| err(line(key), &format!("{label}: {key}"), msg);
+        if source.name.is_empty()
+            || !source
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        {
+            return Err(fail(
+                "name",
+                "must be a non-empty ASCII name (letters, digits, '-', '_', '.')".into(),
+            ));
+        }
+        if !names.insert(source.name.as_str()) {
+            return Err(fail(
+                "name",
+                format!("duplicate source name {:?}", source.name),
+            ));
+        }
+        if source.province.trim().is_empty() {
+            return Err(fail("province", "must not be empty".into()));
+        }
+        let base = parse_http_url(&source.base_url).map_err(|m| fail("base_url", m))?;
+        for (key, list) in [
+            ("feeds", &source.feeds),
+            ("sitemaps", &source.sitemaps),
+            ("listings", &source.listings),
+        ] {
+            for (j, u) in list.iter().enumerate() {
+                resolve_source_url(&base, u).map_err(|m| fail(key, format!("[{j}] {m}")))?;
+            }
+        }
+        check_cron(&source.schedule).map_err(|m| fail("schedule", m))?;
+        for (key, pattern) in [
+            ("article_pattern", &source.article_pattern),
+            ("deny_pattern", &source.deny_pattern),
+        ] {
+            if let Some(p) = pattern {
+                regex::Regex::new(p).map_err(|e| {
+                    fail(key, format!("invalid regular expression {p:?}: {e}"))
+                })?;
+            }
+        }
+        if let Some(selectors) = &source.selectors {
+            selectors.validate().map_err(|e| {
+                let key = e.field.split('[').next().unwrap_or("");
+                let l = find_key_line(text, "[source.selectors]", i, key);
+                err(l, &format!("{label}: selectors.{}", e.field), e.message.clone())
+            })?;
+        }
+    }
+
+    for (i, alert) in config.alerts.iter().enumerate() {
+        let line = find_key_line(text, "[[alert]]", i, "url");
+        check_alert_url(&alert.url)
+            .map_err(|m| err(line, &format!("alert[{i}]: url"), m))?;
+    }
+    Ok(())
+}
+
+/// Parses a cron expression with seconds, as the scheduler will.
+pub(crate) fn check_cron(expr: &str) -> Result<(), String> {
+    use croner::parser::{CronParser, Seconds};
+    CronParser::builder()
+        .seconds(Seconds::Required)
+        .dom_and_dow(true)
+        .build()
+        .parse(expr)
+        .map(|_| ())
+        .map_err(|e| {
+            format!("invalid cron expression {expr:?} (six fields, seconds first, e.g. \"0 */30 * * * *\"): {e}")
+        })
+}
+
+fn parse_http_url(s: &str) -> Result<Url, String> {
+    let url = Url::parse(s).map_err(|e| format!("invalid URL {s:?}: {e}"))?;
+    check_http(&url, s)?;
+    Ok(url)
+}
+
+fn check_http(url: &Url, s: &str) -> Result<(), String> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("{s:?}: only http and https URLs are fetched"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("{s:?}: URL has no host"));
+    }
+    Ok(())
+}
+
+/// A feed, sitemap or listing URL: absolute, or relative to the source's `base_url`.
+pub fn resolve_source_url(base: &Url, s: &str) -> Result<Url, String> {
+    let url = base
+        .join(s)
+        .map_err(|e| format!("invalid URL {s:?}: {e}"))?;
+    check_http(&url, s)?;
+    Ok(url)
+}
+
+fn check_alert_url(s: &str) -> Result<(), String> {
+    let url = Url::parse(s).map_err(|e| format!("invalid channel URL {:?}: {e}", redact_url(s)))?;
+    if !ALERT_SCHEMES.contains(&url.scheme()) {
+        return Err(format!(
+            "unknown channel scheme {:?} in {:?}; known: {}",
+            url.scheme(),
+            redact_url(s),
+            ALERT_SCHEMES.join(", ")
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("{:?}: channel URL has no host", redact_url(s)));
+    }
+    Ok(())
+}
+
+/// A URL with its password and secret-looking path parts replaced by `***`, for logs and listings.
+pub fn redact_url(s: &str) -> String {
+    match Url::parse(s) {
+        Ok(mut url) => {
+            if url.password().is_some() {
+                let _ = url.set_password(Some("***"));
+            }
+            if matches!(url.scheme(), "tgram" | "slack" | "discord") {
+                // Tokens live in the host or path of these schemes.
+                let scheme = url.scheme().to_string();
+                return format!("{scheme}://***");
+            }
+            if url.query().is_some() {
+                url.set_query(Some("***"));
+            }
+            url.to_string()
+        }
+        Err(_) => "<unparseable URL>".to_string(),
+    }
+}
+
+/// Finds the 1-based line of `key = ...` inside the `nth` occurrence of the table `header`
+/// (`[http]`, `[[source]]`, `[source.selectors]` counted per enclosing `[[source]]`). Best effort:
+/// a file written with inline tables or dotted keys may not be found, and then no line is shown.
+fn find_key_line(text: &str, header: &str, nth: usize, key: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut start = None;
+    if header == "[source.selectors]" {
+        // The selectors table of the nth [[source]].
+        let src = nth_header(&lines, "[[source]]", nth)?;
+        let end = next_header_idx(&lines, src + 1, |h| h == "[[source]]").unwrap_or(lines.len());
+        for (idx, l) in lines.iter().enumerate().take(end).skip(src + 1) {
+            if header_of(l) == Some("[source.selectors]") {
+                start = Some(idx);
+                break;
+            }
+        }
+    } else {
+        start = nth_header(&lines, header, nth);
+    }
+    let start = start?;
+    let end = next_header_idx(&lines, start + 1, |_| true).unwrap_or(lines.len());
+    lines[start + 1..end]
+        .iter()
+        .position(|l| {
+            let t = l.trim_start();
+            t.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|p| start + 1 + p + 1)
+        .or(Some(start + 1))
+}
+
+fn header_of(line: &str) -> Option<&str> {
+    let t = line.trim();
+    let t = t.split('#').next().unwrap_or("").trim();
+    (t.starts_with('[') && t.ends_with(']')).then_some(t)
+}
+
+fn nth_header(lines: &[&str], header: &str, nth: usize) -> Option<usize> {
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| header_of(l).map(|h| h.replace(' ', "")) == Some(header.to_string()))
+        .nth(nth)
+        .map(|(i, _)| i)
+}
+
+fn next_header_idx(lines: &[&str], from: usize, pred: impl Fn(&str) -> bool) -> Option<usize> {
+    (from..lines.len()).find(|&i| header_of(lines[i]).is_some_and(&pred))
+}
+
+/// Used by `SourceConfig` users that need the parsed base URL.
+impl SourceConfig {
+    /// The base URL, parsed (validated at load time).
+    pub fn base(&self) -> Result<Url, String> {
+        parse_http_url(&self.base_url)
+    }
+}
