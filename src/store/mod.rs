@@ -1,1 +1,152 @@
 //! Storage of sources, articles, facts, crawl runs and alerts on SQLite or PostgreSQL.
+//!
+//! Only this module touches SQL. [`open`] picks the backend from the URL scheme once; the rest of
+//! the program holds an `Arc<dyn Store>`. Both backends share their query logic (`common.rs`,
+//! written with `$N` placeholders that SQLite and PostgreSQL both accept) and differ only where the
+//! dialect forces it: connection options and migrations (`sqlite.rs`, `postgres.rs`).
+
+mod common;
+mod postgres;
+mod sqlite;
+mod types;
+
+pub use types::*;
+
+use crate::extract::Fact;
+use crate::gazetteer::Area;
+use async_trait::async_trait;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// Errors of the store; callers branch on `NotFound`, the rest is reported.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// The database URL has a scheme chiso does not know.
+    #[error("unsupported database URL {0:?}: expected sqlite://FILE or postgres://USER@HOST/DB")]
+    UnsupportedUrl(String),
+    /// The database could not be opened or created.
+    #[error("cannot open database {url}: {source}")]
+    Open {
+        /// The URL, password redacted.
+        url: String,
+        /// What the driver said.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The folder of a SQLite file could not be created.
+    #[error("cannot create folder {path}: {source}")]
+    Folder {
+        /// The folder.
+        path: String,
+        /// What the OS said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A migration failed; the database is left at the last applied one.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Db(#[source] sqlx::Error),
+    /// Stored data could not be decoded (corrupt compressed page, bad timestamp).
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            other => StoreError::Db(other),
+        }
+    }
+}
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// One file, WAL; the default.
+    Sqlite,
+    /// Shared by several instances.
+    Postgres,
+}
+
+/// Everything the program asks of a database. One implementation per backend.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// The backend behind this store.
+    fn backend(&self) -> Backend;
+
+    /// Applies pending migrations; returns how many were applied.
+    async fn migrate(&self) -> Result<usize, StoreError>;
+
+    /// Makes the `sources` table match the configuration (insert or update; sources missing from
+    /// the configuration are disabled, never deleted, so their articles keep their provenance).
+    async fn sync_sources(&self, sources: &[SourceRow]) -> Result<(), StoreError>;
+
+    /// Loads the gazetteer into `areas` unless it already holds exactly these units.
+    /// Returns the number of rows inserted (0 when already loaded).
+    async fn load_areas(&self, areas: &[Area]) -> Result<usize, StoreError>;
+
+    /// Which of these canonical URLs are already stored.
+    async fn known_urls(&self, urls: &[String]) -> Result<HashSet<String>, StoreError>;
+
+    /// The stored state of one URL, for conditional GET and change detection.
+    async fn article_state(&self, url: &str) -> Result<Option<ArticleState>, StoreError>;
+
+    /// Stores an article with its facts and alert rows in one transaction. A known URL whose
+    /// content hash changed is updated and its facts replaced; an unchanged one only has its fetch
+    /// metadata refreshed.
+    async fn save_article(
+        &self,
+        article: &NewArticle,
+        facts: &[Fact],
+        alerts: &[NewAlert],
+    ) -> Result<SaveOutcome, StoreError>;
+
+    /// Opens a `crawl_runs` row in state `running`.
+    async fn start_run(&self, source: &str, instance: &str) -> Result<i64, StoreError>;
+
+    /// Closes a `crawl_runs` row with its counts.
+    async fn finish_run(&self, run_id: i64, stats: &RunStats) -> Result<(), StoreError>;
+
+    /// Rows of the `indicator_series` view matching a filter, oldest period first.
+    async fn series(&self, filter: &SeriesFilter) -> Result<Vec<SeriesRow>, StoreError>;
+
+    /// Facts of one article, in extraction order.
+    async fn article_facts(&self, article_id: i64) -> Result<Vec<Fact>, StoreError>;
+
+    /// Row counts of the main tables, for `status` and tests.
+    async fn counts(&self) -> Result<Counts, StoreError>;
+}
+
+/// Opens the database named by a URL (`sqlite://...` or `postgres://...`), creating a SQLite file
+/// and its folder when missing. Migrations are not applied here: call [`Store::migrate`].
+pub async fn open(url: &str, max_connections: u32) -> Result<Arc<dyn Store>, StoreError> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(
+            sqlite::SqliteStore::open(url, max_connections).await?,
+        ))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(
+            postgres::PgStore::open(url, max_connections).await?,
+        ))
+    } else {
+        Err(StoreError::UnsupportedUrl(crate::config::redact_url(url)))
+    }
+}
+
+/// The content hash stored with an article: changes when its title or text changes, not when
+/// the page around it (ads, related links) does.
+pub fn content_hash(title: Option<&str>, body: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(title.unwrap_or("").as_bytes());
+    h.update([0u8]);
+    h.update(body.as_bytes());
+    let digest = h.finalize();
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}

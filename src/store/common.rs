@@ -1,0 +1,533 @@
+//! The query logic both backends share, generated once per backend by [`impl_store!`].
+//!
+//! SQL here uses `$N` placeholders, `RETURNING` and `ON CONFLICT`, which SQLite (3.35+) and
+//! PostgreSQL both accept, and binds chrono and `Vec<u8>` values that each driver maps to its own
+//! column types (TEXT/timestamptz, BLOB/bytea). A backend provides `self.pool`, `migrator()` and
+//! `BACKEND`; everything else is written once.
+
+use crate::extract::{Fact, Kind};
+use std::io::{Read, Write};
+
+/// Rows per multi-row INSERT (well under SQLite's bound-parameter limit).
+pub(super) const INSERT_CHUNK: usize = 200;
+
+/// gzip at a fast level: pages compress 5–8× and the crawler must not wait on it.
+pub(super) fn compress(html: &str) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(3));
+    // Writing to a Vec cannot fail.
+    let _ = enc.write_all(html.as_bytes());
+    enc.finish().unwrap_or_default()
+}
+
+/// Inverse of [`compress`], for reprocessing.
+#[allow(dead_code)]
+pub(super) fn decompress(bytes: &[u8]) -> Result<String, super::StoreError> {
+    let mut s = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut s)
+        .map_err(|e| super::StoreError::Corrupt(format!("raw page: {e}")))?;
+    Ok(s)
+}
+
+/// A `facts` row as read back, converted into a [`Fact`].
+#[derive(sqlx::FromRow)]
+pub(super) struct FactRow {
+    pub area: Option<String>,
+    pub area_level: Option<String>,
+    pub area_code: Option<String>,
+    pub province: Option<String>,
+    pub metric: String,
+    pub indicator: Option<String>,
+    pub value: f64,
+    pub value_high: Option<f64>,
+    pub unit: String,
+    pub value_base: Option<f64>,
+    pub unit_base: Option<String>,
+    pub total: Option<f64>,
+    pub year: Option<i64>,
+    pub period: Option<String>,
+    pub kind: String,
+    pub approx: bool,
+    pub plan_pct: Option<f64>,
+    pub yoy_pct: Option<f64>,
+    pub sentence: String,
+    pub span_start: i64,
+    pub span_end: i64,
+}
+
+impl From<FactRow> for Fact {
+    fn from(r: FactRow) -> Fact {
+        Fact {
+            area: r.area,
+            area_level: r.area_level,
+            area_code: r.area_code,
+            province: r.province,
+            metric: r.metric,
+            indicator: r.indicator,
+            value: r.value,
+            value_high: r.value_high,
+            unit: r.unit,
+            value_base: r.value_base,
+            unit_base: r.unit_base,
+            total: r.total,
+            year: r.year.and_then(|y| i32::try_from(y).ok()),
+            period: r.period,
+            kind: if r.kind == "target" {
+                Kind::Target
+            } else {
+                Kind::Actual
+            },
+            approx: r.approx,
+            plan_pct: r.plan_pct,
+            yoy_pct: r.yoy_pct,
+            sentence: r.sentence,
+            span: [
+                usize::try_from(r.span_start).unwrap_or(0),
+                usize::try_from(r.span_end).unwrap_or(0),
+            ],
+        }
+    }
+}
+
+/// A row of the `indicator_series` view as the drivers decode it.
+#[derive(sqlx::FromRow)]
+pub(super) struct SeriesDbRow {
+    pub area: Option<String>,
+    pub province: Option<String>,
+    pub indicator: Option<String>,
+    pub metric: String,
+    pub year: Option<i64>,
+    pub period: Option<String>,
+    pub kind: String,
+    pub value: f64,
+    pub unit: String,
+    pub value_base: Option<f64>,
+    pub unit_base: Option<String>,
+    pub article_url: String,
+    pub published_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub reports: i64,
+    pub disagree: bool,
+}
+
+impl From<SeriesDbRow> for super::SeriesRow {
+    fn from(r: SeriesDbRow) -> Self {
+        super::SeriesRow {
+            area: r.area,
+            province: r.province,
+            indicator: r.indicator,
+            metric: r.metric,
+            year: r.year.and_then(|y| i32::try_from(y).ok()),
+            period: r.period,
+            kind: r.kind,
+            value: r.value,
+            unit: r.unit,
+            value_base: r.value_base,
+            unit_base: r.unit_base,
+            article_url: r.article_url,
+            published_at: r.published_at,
+            reports: r.reports,
+            disagree: r.disagree,
+        }
+    }
+}
+
+/// Implements [`super::Store`] for a backend struct with a `pool` field of the given database.
+macro_rules! impl_store {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::Store for $store {
+            fn backend(&self) -> $crate::store::Backend {
+                Self::BACKEND
+            }
+
+            async fn migrate(&self) -> Result<usize, $crate::store::StoreError> {
+                let migrator = Self::migrator();
+                let before: i64 = self.applied_migrations().await;
+                migrator.run(&self.pool).await?;
+                let after: i64 = self.applied_migrations().await;
+                Ok(usize::try_from(after - before).unwrap_or(0))
+            }
+
+            async fn sync_sources(
+                &self,
+                sources: &[$crate::store::SourceRow],
+            ) -> Result<(), $crate::store::StoreError> {
+                let now = chrono::Utc::now();
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("UPDATE sources SET enabled = $1, updated_at = $2")
+                    .bind(false)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                for s in sources {
+                    sqlx::query(
+                        "INSERT INTO sources (name, province, base_url, enabled, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (name) DO UPDATE SET province = excluded.province, \
+                         base_url = excluded.base_url, enabled = excluded.enabled, \
+                         updated_at = excluded.updated_at",
+                    )
+                    .bind(&s.name)
+                    .bind(&s.province)
+                    .bind(&s.base_url)
+                    .bind(s.enabled)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn load_areas(
+                &self,
+                areas: &[$crate::gazetteer::Area],
+            ) -> Result<usize, $crate::store::StoreError> {
+                let (have,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM areas")
+                    .fetch_one(&self.pool)
+                    .await?;
+                if usize::try_from(have).ok() == Some(areas.len()) {
+                    return Ok(0);
+                }
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("DELETE FROM areas").execute(&mut *tx).await?;
+                for chunk in areas.chunks($crate::store::common::INSERT_CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO areas (era, level, code, name, unit_type, full_name, \
+                         parent_code, province_code, valid_from, valid_to, former) ",
+                    );
+                    qb.push_values(chunk, |mut b, a| {
+                        b.push_bind(a.era.as_str())
+                            .push_bind(a.level.as_str())
+                            .push_bind(&a.code)
+                            .push_bind(&a.name)
+                            .push_bind(&a.unit_type)
+                            .push_bind(&a.full_name)
+                            .push_bind(&a.parent_code)
+                            .push_bind(&a.province_code)
+                            .push_bind(a.valid_from)
+                            .push_bind(a.valid_to)
+                            .push_bind(a.former);
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(areas.len())
+            }
+
+            async fn known_urls(
+                &self,
+                urls: &[String],
+            ) -> Result<std::collections::HashSet<String>, $crate::store::StoreError> {
+                let mut known = std::collections::HashSet::new();
+                for chunk in urls.chunks($crate::store::common::INSERT_CHUNK) {
+                    let mut qb =
+                        sqlx::QueryBuilder::<$db>::new("SELECT url FROM articles WHERE url IN (");
+                    let mut sep = qb.separated(", ");
+                    for u in chunk {
+                        sep.push_bind(u);
+                    }
+                    qb.push(")");
+                    let rows: Vec<(String,)> = qb.build_query_as().fetch_all(&self.pool).await?;
+                    known.extend(rows.into_iter().map(|(u,)| u));
+                }
+                Ok(known)
+            }
+
+            async fn article_state(
+                &self,
+                url: &str,
+            ) -> Result<Option<$crate::store::ArticleState>, $crate::store::StoreError> {
+                let row: Option<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+                    "SELECT id, content_hash, etag, last_modified FROM articles WHERE url = $1",
+                )
+                .bind(url)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(
+                    |(id, content_hash, etag, last_modified)| $crate::store::ArticleState {
+                        id,
+                        content_hash,
+                        etag,
+                        last_modified,
+                    },
+                ))
+            }
+
+            async fn save_article(
+                &self,
+                a: &$crate::store::NewArticle,
+                facts: &[$crate::extract::Fact],
+                alerts: &[$crate::store::NewAlert],
+            ) -> Result<$crate::store::SaveOutcome, $crate::store::StoreError> {
+                use $crate::store::SaveStatus;
+                let hash = $crate::store::content_hash(a.title.as_deref(), &a.body);
+                let raw = a.raw_html.as_deref().map($crate::store::common::compress);
+                let now = chrono::Utc::now();
+                let mut tx = self.pool.begin().await?;
+                let existing: Option<(i64, String)> =
+                    sqlx::query_as("SELECT id, content_hash FROM articles WHERE url = $1")
+                        .bind(&a.url)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let (id, status) = match existing {
+                    Some((id, old_hash)) if old_hash == hash => {
+                        sqlx::query(
+                            "UPDATE articles SET fetched_at = $1, etag = $2, last_modified = $3 \
+                             WHERE id = $4",
+                        )
+                        .bind(a.fetched_at)
+                        .bind(&a.etag)
+                        .bind(&a.last_modified)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                        tx.commit().await?;
+                        let (n,): (i64,) =
+                            sqlx::query_as("SELECT COUNT(*) FROM facts WHERE article_id = $1")
+                                .bind(id)
+                                .fetch_one(&self.pool)
+                                .await?;
+                        return Ok($crate::store::SaveOutcome {
+                            article_id: id,
+                            status: SaveStatus::Unchanged,
+                            facts: usize::try_from(n).unwrap_or(0),
+                        });
+                    }
+                    Some((id, _)) => {
+                        sqlx::query(
+                            "UPDATE articles SET source = $1, title = $2, published_at = $3, \
+                             author = $4, sapo = $5, body = $6, content_hash = $7, \
+                             raw_html = $8, etag = $9, last_modified = $10, fetched_at = $11, \
+                             updated_at = $12, extractor_version = $13 WHERE id = $14",
+                        )
+                        .bind(&a.source)
+                        .bind(&a.title)
+                        .bind(a.published_at)
+                        .bind(&a.author)
+                        .bind(&a.sapo)
+                        .bind(&a.body)
+                        .bind(&hash)
+                        .bind(&raw)
+                        .bind(&a.etag)
+                        .bind(&a.last_modified)
+                        .bind(a.fetched_at)
+                        .bind(now)
+                        .bind(&a.extractor_version)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                        sqlx::query("DELETE FROM facts WHERE article_id = $1")
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                        (id, SaveStatus::Updated)
+                    }
+                    None => {
+                        let (id,): (i64,) = sqlx::query_as(
+                            "INSERT INTO articles (source, url, title, published_at, author, \
+                             sapo, body, content_hash, raw_html, etag, last_modified, \
+                             fetched_at, first_seen_at, extractor_version) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                             RETURNING id",
+                        )
+                        .bind(&a.source)
+                        .bind(&a.url)
+                        .bind(&a.title)
+                        .bind(a.published_at)
+                        .bind(&a.author)
+                        .bind(&a.sapo)
+                        .bind(&a.body)
+                        .bind(&hash)
+                        .bind(&raw)
+                        .bind(&a.etag)
+                        .bind(&a.last_modified)
+                        .bind(a.fetched_at)
+                        .bind(now)
+                        .bind(&a.extractor_version)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        (id, SaveStatus::New)
+                    }
+                };
+                for chunk in facts.chunks($crate::store::common::INSERT_CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO facts (article_id, area, area_level, area_code, province, \
+                         indicator, metric, value, value_high, unit, value_base, unit_base, \
+                         total, year, period, kind, approx, plan_pct, yoy_pct, sentence, \
+                         span_start, span_end, extractor_version) ",
+                    );
+                    qb.push_values(chunk, |mut b, f| {
+                        b.push_bind(id)
+                            .push_bind(&f.area)
+                            .push_bind(&f.area_level)
+                            .push_bind(&f.area_code)
+                            .push_bind(&f.province)
+                            .push_bind(&f.indicator)
+                            .push_bind(&f.metric)
+                            .push_bind(f.value)
+                            .push_bind(f.value_high)
+                            .push_bind(&f.unit)
+                            .push_bind(f.value_base)
+                            .push_bind(&f.unit_base)
+                            .push_bind(f.total)
+                            .push_bind(f.year.map(i64::from))
+                            .push_bind(&f.period)
+                            .push_bind(f.kind.as_str())
+                            .push_bind(f.approx)
+                            .push_bind(f.plan_pct)
+                            .push_bind(f.yoy_pct)
+                            .push_bind(&f.sentence)
+                            .push_bind(i64::try_from(f.span[0]).unwrap_or(i64::MAX))
+                            .push_bind(i64::try_from(f.span[1]).unwrap_or(i64::MAX))
+                            .push_bind(&a.extractor_version);
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                for al in alerts {
+                    sqlx::query(
+                        "INSERT INTO alerts (article_id, channel, event, dedupe_key, payload, \
+                         status, next_attempt_at, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6) \
+                         ON CONFLICT (channel, dedupe_key) DO NOTHING",
+                    )
+                    .bind(id)
+                    .bind(&al.channel)
+                    .bind(&al.event)
+                    .bind(&al.dedupe_key)
+                    .bind(&al.payload)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok($crate::store::SaveOutcome {
+                    article_id: id,
+                    status,
+                    facts: facts.len(),
+                })
+            }
+
+            async fn start_run(
+                &self,
+                source: &str,
+                instance: &str,
+            ) -> Result<i64, $crate::store::StoreError> {
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO crawl_runs (source, instance, started_at, status) \
+                     VALUES ($1, $2, $3, 'running') RETURNING id",
+                )
+                .bind(source)
+                .bind(instance)
+                .bind(chrono::Utc::now())
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(id)
+            }
+
+            async fn finish_run(
+                &self,
+                run_id: i64,
+                s: &$crate::store::RunStats,
+            ) -> Result<(), $crate::store::StoreError> {
+                let done = sqlx::query(
+                    "UPDATE crawl_runs SET finished_at = $1, status = $2, pages_fetched = $3, \
+                     not_modified = $4, new_articles = $5, updated_articles = $6, facts = $7, \
+                     errors = $8, message = $9 WHERE id = $10",
+                )
+                .bind(chrono::Utc::now())
+                .bind(&s.status)
+                .bind(s.pages_fetched)
+                .bind(s.not_modified)
+                .bind(s.new_articles)
+                .bind(s.updated_articles)
+                .bind(s.facts)
+                .bind(s.errors)
+                .bind(&s.message)
+                .bind(run_id)
+                .execute(&self.pool)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err($crate::store::StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn series(
+                &self,
+                f: &$crate::store::SeriesFilter,
+            ) -> Result<Vec<$crate::store::SeriesRow>, $crate::store::StoreError> {
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT area, province, indicator, metric, year, period, kind, value, unit, \
+                     value_base, unit_base, article_url, published_at, reports, disagree \
+                     FROM indicator_series WHERE 1 = 1",
+                );
+                if let Some(v) = &f.area {
+                    qb.push(" AND area = ").push_bind(v);
+                }
+                if let Some(v) = &f.province {
+                    qb.push(" AND province = ").push_bind(v);
+                }
+                if let Some(v) = &f.indicator {
+                    qb.push(" AND indicator = ").push_bind(v);
+                }
+                if let Some(v) = &f.kind {
+                    qb.push(" AND kind = ").push_bind(v);
+                }
+                if let Some(v) = f.from_year {
+                    qb.push(" AND year >= ").push_bind(i64::from(v));
+                }
+                if let Some(v) = f.to_year {
+                    qb.push(" AND year <= ").push_bind(i64::from(v));
+                }
+                qb.push(" ORDER BY year, period, kind, area");
+                let rows: Vec<$crate::store::common::SeriesDbRow> =
+                    qb.build_query_as().fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn article_facts(
+                &self,
+                article_id: i64,
+            ) -> Result<Vec<$crate::extract::Fact>, $crate::store::StoreError> {
+                let rows: Vec<$crate::store::common::FactRow> = sqlx::query_as(
+                    "SELECT area, area_level, area_code, province, metric, indicator, value, \
+                     value_high, unit, value_base, unit_base, total, year, period, kind, approx, \
+                     plan_pct, yoy_pct, sentence, span_start, span_end \
+                     FROM facts WHERE article_id = $1 ORDER BY id",
+                )
+                .bind(article_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn counts(&self) -> Result<$crate::store::Counts, $crate::store::StoreError> {
+                let (sources, articles, facts, areas, crawl_runs, alerts): (
+                    i64,
+                    i64,
+                    i64,
+                    i64,
+                    i64,
+                    i64,
+                ) = sqlx::query_as(
+                    "SELECT (SELECT COUNT(*) FROM sources), (SELECT COUNT(*) FROM articles), \
+                     (SELECT COUNT(*) FROM facts), (SELECT COUNT(*) FROM areas), \
+                     (SELECT COUNT(*) FROM crawl_runs), (SELECT COUNT(*) FROM alerts)",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                Ok($crate::store::Counts {
+                    sources,
+                    articles,
+                    facts,
+                    areas,
+                    crawl_runs,
+                    alerts,
+                })
+            }
+        }
+    };
+}
+
+pub(super) use impl_store;

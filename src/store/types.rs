@@ -1,0 +1,183 @@
+//! Plain row structs passed in and out of the store.
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+/// A configured source as stored in `sources`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceRow {
+    /// Unique name.
+    pub name: String,
+    /// Province covered.
+    pub province: String,
+    /// Home page.
+    pub base_url: String,
+    /// Switched on in the configuration.
+    pub enabled: bool,
+}
+
+/// An article to store, as scraped.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    /// Source name (must exist in `sources`).
+    pub source: String,
+    /// Canonical URL: the identity of the article.
+    pub url: String,
+    /// Headline.
+    pub title: Option<String>,
+    /// Publication time with its offset.
+    pub published_at: Option<DateTime<FixedOffset>>,
+    /// Byline.
+    pub author: Option<String>,
+    /// Lead paragraph.
+    pub sapo: Option<String>,
+    /// Article text given to the extractor.
+    pub body: String,
+    /// The page as fetched (stored gzip-compressed) so that extraction can be re-run offline.
+    pub raw_html: Option<String>,
+    /// HTTP validator.
+    pub etag: Option<String>,
+    /// HTTP validator.
+    pub last_modified: Option<String>,
+    /// When the page was fetched.
+    pub fetched_at: DateTime<Utc>,
+    /// Version of the extractor that produced the facts stored with it.
+    pub extractor_version: String,
+}
+
+/// An outbox row written with its article.
+#[derive(Debug, Clone)]
+pub struct NewAlert {
+    /// Channel name.
+    pub channel: String,
+    /// `new` or `updated`.
+    pub event: String,
+    /// Unique per channel: a second save of the same report does not queue it twice.
+    pub dedupe_key: String,
+    /// JSON payload for the dispatcher.
+    pub payload: String,
+}
+
+/// What `save_article` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveStatus {
+    /// First time this URL was stored.
+    New,
+    /// Known URL whose content changed: article updated, facts replaced.
+    Updated,
+    /// Known URL, same content: only fetch metadata refreshed.
+    Unchanged,
+}
+
+/// Result of `save_article`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SaveOutcome {
+    /// The article's id.
+    pub article_id: i64,
+    /// What happened.
+    pub status: SaveStatus,
+    /// Facts now stored for it.
+    pub facts: usize,
+}
+
+/// What the store knows of a URL already fetched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleState {
+    /// Article id.
+    pub id: i64,
+    /// Content hash of the stored version.
+    pub content_hash: String,
+    /// Stored validator.
+    pub etag: Option<String>,
+    /// Stored validator.
+    pub last_modified: Option<String>,
+}
+
+/// Counts that close a crawl run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunStats {
+    /// `ok`, `partial`, `failed` or `interrupted`.
+    pub status: String,
+    /// Pages fetched (any status).
+    pub pages_fetched: i64,
+    /// 304 answers.
+    pub not_modified: i64,
+    /// Articles stored for the first time.
+    pub new_articles: i64,
+    /// Known articles whose content changed.
+    pub updated_articles: i64,
+    /// Facts stored.
+    pub facts: i64,
+    /// Pages or feeds that failed.
+    pub errors: i64,
+    /// Short summary of the first errors.
+    pub message: Option<String>,
+}
+
+/// Which rows of `indicator_series` to read.
+#[derive(Debug, Clone, Default)]
+pub struct SeriesFilter {
+    /// Exact area name with level word, e.g. `huyện Kỳ Anh`.
+    pub area: Option<String>,
+    /// Province name.
+    pub province: Option<String>,
+    /// Indicator key.
+    pub indicator: Option<String>,
+    /// `actual` or `target`.
+    pub kind: Option<String>,
+    /// First year included.
+    pub from_year: Option<i32>,
+    /// Last year included.
+    pub to_year: Option<i32>,
+}
+
+/// One row of the `indicator_series` view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesRow {
+    /// Area with level word.
+    pub area: Option<String>,
+    /// Province.
+    pub province: Option<String>,
+    /// Indicator key.
+    pub indicator: Option<String>,
+    /// Metric phrase as written.
+    pub metric: String,
+    /// Year described.
+    pub year: Option<i32>,
+    /// Period label.
+    pub period: Option<String>,
+    /// `actual` or `target`.
+    pub kind: String,
+    /// Value as written.
+    pub value: f64,
+    /// Unit as written.
+    pub unit: String,
+    /// Value in the base unit.
+    pub value_base: Option<f64>,
+    /// Base unit.
+    pub unit_base: Option<String>,
+    /// URL of the article that gave the value.
+    pub article_url: String,
+    /// When that article was published.
+    pub published_at: Option<DateTime<FixedOffset>>,
+    /// How many articles reported this value.
+    pub reports: i64,
+    /// Whether those reports disagree by more than 1 %.
+    pub disagree: bool,
+}
+
+/// Row counts of the main tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// `sources` rows.
+    pub sources: i64,
+    /// `articles` rows.
+    pub articles: i64,
+    /// `facts` rows.
+    pub facts: i64,
+    /// `areas` rows.
+    pub areas: i64,
+    /// `crawl_runs` rows.
+    pub crawl_runs: i64,
+    /// `alerts` rows.
+    pub alerts: i64,
+}
