@@ -3,6 +3,8 @@
 //! Each command lives in its own file; errors travel as `anyhow::Error` up to [`main`], which maps
 //! configuration errors to exit code 2 and everything else to 1.
 
+mod admin;
+pub mod context;
 pub mod extract;
 pub mod scrape;
 
@@ -102,6 +104,7 @@ pub struct PassThrough {
 
 /// Runs one command and maps its outcome to an exit code.
 pub fn main(cli: Cli) -> ExitCode {
+    init_logging();
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -128,9 +131,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reprocess(_) => Ok(not_yet_available("reprocess")),
         Command::Alerts(_) => Ok(not_yet_available("alerts")),
         Command::Status => Ok(not_yet_available("status")),
-        Command::Db { .. } | Command::Config { .. } | Command::Sources => {
-            Ok(not_yet_available("this command"))
-        }
+        Command::Db {
+            command: DbCommand::Migrate,
+        } => admin::db_migrate(cli.config.as_deref()),
+        Command::Config {
+            command: ConfigCommand::Check,
+        } => admin::config_check(cli.config.as_deref()),
+        Command::Sources => admin::sources(cli.config.as_deref()),
     }
 }
 
@@ -138,4 +145,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 pub(crate) fn not_yet_available(what: &str) -> ExitCode {
     eprintln!("chiso: `{what}` is not yet available in this version");
     ExitCode::from(EXIT_UNAVAILABLE)
+}
+
+/// Logs go to stderr (journald keeps them), without colours unless stderr is a terminal; the
+/// level comes from `RUST_LOG`, else `warn` so that command output stays clean.
+fn init_logging() {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
 }

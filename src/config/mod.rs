@@ -373,14 +373,19 @@ impl Config {
     /// Parses and validates configuration text; `path` is used in messages and for relative paths.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let mut config: Config = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| format!(":{}", line_of_offset(text, s.start)))
-                .unwrap_or_default();
+            let (line, key) = match e.span() {
+                Some(s) => (
+                    format!(":{}", line_of_offset(text, s.start)),
+                    key_at_offset(text, s.start)
+                        .map(|k| format!("{k}: "))
+                        .unwrap_or_default(),
+                ),
+                None => (String::new(), String::new()),
+            };
             ConfigError(format!(
-                "{}{line}: {}",
+                "{}{line}: {key}{}",
                 path.display(),
-                e.message().trim_end()
+                one_line(e.message())
             ))
         })?;
         config.path = path.to_path_buf();
@@ -412,5 +417,58 @@ impl Config {
 /// 1-based line number of a byte offset.
 pub(crate) fn line_of_offset(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// The dotted key at a byte offset (`database.url`, `source[1].schedule`), found from the table
+/// header above the offset and the `key =` on its line; `None` when the text has no such shape.
+pub(crate) fn key_at_offset(text: &str, offset: usize) -> Option<String> {
+    let end = offset.min(text.len());
+    let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let line = &text[line_start..line_end];
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| k.trim().trim_matches('"').to_string())
+        .filter(|k| !k.is_empty() && !k.starts_with('['));
+    let mut table: Option<String> = None;
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for l in text[..line_start].lines() {
+        let t = l.split('#').next().unwrap_or("").trim();
+        if let Some(name) = t.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")) {
+            let n = counts.entry(name.trim().to_string()).or_insert(0);
+            table = Some(format!("{}[{}]", name.trim(), *n));
+            *n += 1;
+        } else if let Some(name) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+            let name = name.trim();
+            // `[source.selectors]` belongs to the current `[[source]]`.
+            table = match (
+                name.split_once('.'),
+                counts.get(name.split('.').next().unwrap_or("")),
+            ) {
+                (Some((parent, child)), Some(n)) => Some(format!("{parent}[{}].{child}", n - 1)),
+                _ => Some(name.to_string()),
+            };
+        }
+    }
+    match (table, key) {
+        (Some(t), Some(k)) => Some(format!("{t}.{k}")),
+        (None, Some(k)) => Some(k),
+        (Some(t), None) => Some(t),
+        (None, None) => None,
+    }
+}
+
+/// Multi-line parser messages (regex carets, TOML hints) folded into one line, so that a
+/// configuration error is one message in the journal.
+pub(crate) fn one_line(msg: &str) -> String {
+    msg.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -12,7 +12,7 @@ pub(super) fn validate(config: &Config, text: &str) -> Result<(), ConfigError> {
     let file = config.path.display().to_string();
     let err = |line: Option<usize>, key: &str, msg: String| {
         let at = line.map(|l| format!(":{l}")).unwrap_or_default();
-        ConfigError(format!("{file}{at}: {key}: {msg}"))
+        ConfigError(format!("{file}{at}: {key}: {}", super::one_line(&msg)))
     };
     let top_line = |section: &str, key: &str| find_key_line(text, section, 0, key);
 
@@ -97,24 +97,26 @@ pub(super) fn validate(config: &Config, text: &str) -> Result<(), ConfigError> {
             ("deny_pattern", &source.deny_pattern),
         ] {
             if let Some(p) = pattern {
-                regex::Regex::new(p).map_err(|e| {
-                    fail(key, format!("invalid regular expression {p:?}: {e}"))
-                })?;
+                regex::Regex::new(p)
+                    .map_err(|e| fail(key, format!("invalid regular expression {p:?}: {e}")))?;
             }
         }
         if let Some(selectors) = &source.selectors {
             selectors.validate().map_err(|e| {
                 let key = e.field.split('[').next().unwrap_or("");
                 let l = find_key_line(text, "[source.selectors]", i, key);
-                err(l, &format!("{label}: selectors.{}", e.field), e.message.clone())
+                err(
+                    l,
+                    &format!("{label}: selectors.{}", e.field),
+                    format!("invalid CSS selector {}", e.message),
+                )
             })?;
         }
     }
 
     for (i, alert) in config.alerts.iter().enumerate() {
         let line = find_key_line(text, "[[alert]]", i, "url");
-        check_alert_url(&alert.url)
-            .map_err(|m| err(line, &format!("alert[{i}]: url"), m))?;
+        check_alert_url(&alert.url).map_err(|m| err(line, &format!("alert[{i}]: url"), m))?;
     }
     Ok(())
 }

@@ -68,3 +68,21 @@ pub struct Area {
     /// Renamed or dissolved before the reform.
     pub former: bool,
 }
+
+/// The administrative units (placeholder on main until the full module merges).
+pub struct Gazetteer {
+    areas: Vec<Area>,
+}
+
+impl Gazetteer {
+    /// The built-in gazetteer.
+    pub fn embedded() -> &'static Gazetteer {
+        static EMPTY: Gazetteer = Gazetteer { areas: Vec::new() };
+        &EMPTY
+    }
+
+    /// Every unit of both eras.
+    pub fn areas(&self) -> &[Area] {
+        &self.areas
+    }
+}

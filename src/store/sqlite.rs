@@ -84,7 +84,10 @@ mod tests {
     #[test]
     fn sqlite_url_to_path() {
         assert_eq!(sqlite_path("sqlite://data/chiso.db"), "data/chiso.db");
-        assert_eq!(sqlite_path("sqlite:///var/lib/chiso/chiso.db"), "/var/lib/chiso/chiso.db");
+        assert_eq!(
+            sqlite_path("sqlite:///var/lib/chiso/chiso.db"),
+            "/var/lib/chiso/chiso.db"
+        );
         assert_eq!(sqlite_path("sqlite:x.db?mode=rwc"), "x.db");
     }
 }

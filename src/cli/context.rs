@@ -1,0 +1,53 @@
+//! What most commands need first: the configuration, a runtime and an open, migrated store.
+
+use crate::config::Config;
+use crate::gazetteer::Gazetteer;
+use crate::store::{self, SourceRow, Store};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Loads the configuration named by `--config`, `$CHISO_CONFIG` or the default path.
+pub fn load_config(explicit: Option<&Path>) -> anyhow::Result<Config> {
+    let path = Config::resolve_path(explicit);
+    Ok(Config::load(&path)?)
+}
+
+/// A runtime for one command; the daemon builds its own multi-threaded one.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
+/// What `prepare_store` did to the database.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Prepared {
+    /// Migrations applied now.
+    pub migrations: usize,
+    /// Gazetteer rows loaded now (0 when already present).
+    pub areas: usize,
+}
+
+/// Opens the configured database, applies migrations, loads the gazetteer and records the
+/// configured sources: every command that reads or writes data starts here.
+pub async fn prepare_store(config: &Config) -> anyhow::Result<(Arc<dyn Store>, Prepared)> {
+    let url = &config.database.url;
+    let store = store::open(url, config.database.max_connections)
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let migrations = store.migrate().await?;
+    let areas = store.load_areas(Gazetteer::embedded().areas()).await?;
+    let sources: Vec<SourceRow> = config
+        .sources
+        .iter()
+        .map(|s| SourceRow {
+            name: s.name.clone(),
+            province: s.province.clone(),
+            base_url: s.base_url.clone(),
+            enabled: s.enabled,
+        })
+        .collect();
+    store.sync_sources(&sources).await?;
+    Ok((store, Prepared { migrations, areas }))
+}
