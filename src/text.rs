@@ -63,7 +63,10 @@ fn split_tone(c: char) -> Option<(char, char)> {
         return None;
     }
     let tone = parts[n - 1];
-    if !matches!(tone, '\u{0300}' | '\u{0301}' | '\u{0303}' | '\u{0309}' | '\u{0323}') {
+    if !matches!(
+        tone,
+        '\u{0300}' | '\u{0301}' | '\u{0303}' | '\u{0309}' | '\u{0323}'
+    ) {
         return None;
     }
     let base = if n == 2 {
@@ -294,7 +297,10 @@ mod tests {
         let nfd: String = "Kỳ Anh".nfd().collect();
         assert_ne!(nfd, "Kỳ Anh");
         assert_eq!(nfc(&nfd), "Kỳ Anh");
-        assert_eq!(nfc("8.850,26\u{00A0}tỷ\u{202F}đồng\u{2007}x\ty"), "8.850,26 tỷ đồng x y");
+        assert_eq!(
+            nfc("8.850,26\u{00A0}tỷ\u{202F}đồng\u{2007}x\ty"),
+            "8.850,26 tỷ đồng x y"
+        );
         assert_eq!(nfc("a\u{200B}b"), "a b");
         assert_eq!(nfc("dòng 1\ndòng 2"), "dòng 1\ndòng 2");
     }

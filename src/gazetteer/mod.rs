@@ -1,7 +1,53 @@
 //! Administrative units of Vietnam, before and after the July 2025 reform, and name lookup.
 //!
-//! (Stub landed first so the extractor can compile against the API; the loader and the
-//! resolver follow.)
+//! The data (`data/gazetteer/`, see its README) is compiled into the binary and parsed once
+//! (`Gazetteer::embedded`); `Gazetteer::load_dir` reads a user-supplied copy with the same file
+//! names. Both eras are loaded side by side: the pre-reform structure (`*_2008_2025.csv` plus
+//! the `_former` files of units renamed or dissolved before the reform, valid until 2025-06-30)
+//! and the post-reform one (`*_2025.csv`, from 2025-07-01), with the province and commune maps
+//! between them and the extra spellings of `aliases.csv`.
+//!
+//! # Resolution rules (`Gazetteer::resolve`)
+//!
+//! 1. **Type words.** A leading type word or abbreviation in the name (`huyện`, `H.`, `thị xã`,
+//!    `TX`, `TX.`, `thành phố`, `TP`, `TP.`, `quận`/`Q.`, `phường`/`P.`, `xã`/`X.`,
+//!    `thị trấn`/`TT`, `tỉnh`, `đặc khu`) and `AreaQuery::unit_type` both filter the unit type;
+//!    `thành phố` matches province-level and district-level cities. A bare name matches any
+//!    type. If the name without its type word matches nothing, the whole text is tried as a
+//!    name (aliases such as "TP HCM"). An unknown `unit_type` word gives `NotFound`.
+//! 2. **Names.** Compared by `text::name_key` (NFC/NFD input, both tone placements, apostrophes,
+//!    hyphen spacing, case), including the spellings of `aliases.csv`. Only when the exact key
+//!    finds no unit at all is `text::ascii_key` tried ("Ky Anh").
+//! 3. **Numeric names** ("phường 12", "quận 1") match only with a type word.
+//! 4. **Province context** keeps units whose province, in their own era, is the context
+//!    province or is linked to it by the 2025 merger map: context "Quảng Bình" (pre-2025 only)
+//!    accepts pre-2025 units of Quảng Bình and post-2025 units of Quảng Trị; context "Quảng
+//!    Trị" accepts post-2025 Quảng Trị and pre-2025 Quảng Trị and Quảng Bình units. A context
+//!    that names no province is ignored (it cannot be applied, and the caller's text may be
+//!    noisy), not turned into `NotFound`.
+//! 5. **Level and era** restrict when given.
+//! 6. **Former units** (renamed/dissolved before the reform) are candidates only when no
+//!    current unit of the same era passed the filters.
+//! 7. **Both eras** (`era: None`): a pre-2025 unit is dropped when a post-2025 candidate has
+//!    the same level, code and name (a commune or province that came through the reform
+//!    unchanged is one unit; its post-2025 form is returned). Districts exist only before the
+//!    reform, so district candidates are always pre-2025. Everything else that remains counts
+//!    as a different unit.
+//! 8. **Never guess.** One candidate left → `Unique`; several → `Ambiguous` (in file order:
+//!    pre-2025 provinces, districts, communes, then post-2025); none → `NotFound`. "Kỳ Anh"
+//!    in Hà Tĩnh without a type word is ambiguous (huyện, thị xã and the 2025 xã).
+//!
+//! All lookups are hash lookups on precomputed keys; nothing scans the ~16,000 units.
+
+mod load;
+mod resolve;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use crate::text::{ascii_key, name_key};
+use load::OldCommune;
 
 use chrono::NaiveDate;
 
@@ -154,70 +200,279 @@ pub enum GazetteerError {
 }
 
 /// All administrative units of both eras with their indexes.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Gazetteer {
     areas: Vec<Area>,
+    /// `name_key(area.name)` for every area, same order.
+    keys: Vec<String>,
+    /// (era, level) slot → code → area index; current units win over former ones.
+    by_code: [HashMap<String, usize>; 6],
+    /// name_key of names and aliases → area indexes.
+    by_name: HashMap<String, Vec<u32>>,
+    /// ascii_key of names and aliases → area indexes.
+    by_ascii: HashMap<String, Vec<u32>>,
+    /// Old province code → new province code.
+    province_map: HashMap<String, String>,
+    /// New province code → old province codes.
+    province_rev: HashMap<String, Vec<String>>,
+    /// New commune code → old communes.
+    commune_map: HashMap<String, Vec<OldCommune>>,
+}
+
+fn slot(era: Era, level: Level) -> usize {
+    let e = match era {
+        Era::Pre2025 => 0,
+        Era::Post2025 => 3,
+    };
+    e + match level {
+        Level::Province => 0,
+        Level::District => 1,
+        Level::Commune => 2,
+    }
 }
 
 impl Gazetteer {
-    /// The gazetteer compiled into the binary, parsed once.
+    /// The gazetteer compiled into the binary, parsed on first use and shared afterwards.
+    /// The embedded files are checked by the test suite, so a parse failure here is a build
+    /// defect; it then yields an empty gazetteer (every lookup `NotFound`) instead of aborting
+    /// the daemon, and logs the error.
     pub fn embedded() -> &'static Gazetteer {
-        static G: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
-        G.get_or_init(Gazetteer::default)
+        static G: OnceLock<Gazetteer> = OnceLock::new();
+        G.get_or_init(|| {
+            let names = load::FILES
+                .iter()
+                .chain(std::iter::once(&load::ALIASES_FILE))
+                .map(|f| format!("embedded:{f}"))
+                .collect::<Vec<_>>();
+            Self::build(&load::embedded_sources(), names).unwrap_or_else(|e| {
+                tracing::error!(error = %e, "embedded gazetteer does not parse");
+                Gazetteer::empty()
+            })
+        })
     }
 
-    /// Loads a user-supplied copy of `data/gazetteer/`.
-    pub fn load_dir(_dir: &std::path::Path) -> Result<Gazetteer, GazetteerError> {
-        Ok(Gazetteer::default())
+    /// Loads a user-supplied copy of `data/gazetteer/` (same file names), so the data can be
+    /// updated without rebuilding. Errors name the file and line.
+    pub fn load_dir(dir: &Path) -> Result<Gazetteer, GazetteerError> {
+        let mut owned = Vec::with_capacity(load::FILES.len() + 1);
+        let mut names = Vec::with_capacity(load::FILES.len() + 1);
+        for f in load::FILES
+            .iter()
+            .chain(std::iter::once(&load::ALIASES_FILE))
+        {
+            let path = dir.join(f);
+            let file = path.display().to_string();
+            let text = std::fs::read_to_string(&path).map_err(|source| GazetteerError::Io {
+                file: file.clone(),
+                source,
+            })?;
+            owned.push(text);
+            names.push(file);
+        }
+        let texts: [&str; 10] = std::array::from_fn(|i| owned[i].as_str());
+        let src = load::Sources {
+            texts,
+            aliases: owned[10].as_str(),
+        };
+        Self::build(&src, names)
     }
 
-    /// Every unit of both eras (for loading the `areas` table).
+    fn empty() -> Gazetteer {
+        Gazetteer {
+            areas: Vec::new(),
+            keys: Vec::new(),
+            by_code: Default::default(),
+            by_name: HashMap::new(),
+            by_ascii: HashMap::new(),
+            province_map: HashMap::new(),
+            province_rev: HashMap::new(),
+            commune_map: HashMap::new(),
+        }
+    }
+
+    /// Parses the sources and builds every index.
+    fn build(src: &load::Sources<'_>, names: Vec<String>) -> Result<Gazetteer, GazetteerError> {
+        let names: [String; 11] = names.try_into().map_err(|_| GazetteerError::Invalid {
+            file: String::new(),
+            line: 0,
+            message: "internal: wrong number of gazetteer files".to_string(),
+        })?;
+        let loaded = load::load(src, &names)?;
+        let mut g = Gazetteer::empty();
+        g.areas = loaded.areas;
+        g.keys = g.areas.iter().map(|a| name_key(&a.name)).collect();
+        g.by_name.reserve(g.areas.len());
+        g.by_ascii.reserve(g.areas.len());
+        for (i, a) in g.areas.iter().enumerate() {
+            let map = &mut g.by_code[slot(a.era, a.level)];
+            match map.get(&a.code) {
+                Some(&j) if !g.areas[j].former => {}
+                Some(_) if a.former => {}
+                _ => {
+                    map.insert(a.code.clone(), i);
+                }
+            }
+        }
+        for i in 0..g.areas.len() {
+            let key = g.keys[i].clone();
+            g.add_name(key, i);
+        }
+        for (row, file, line) in loaded.aliases {
+            let (Some(level), Some(era)) =
+                (load::parse_level(&row.level), load::parse_era(&row.era))
+            else {
+                return Err(GazetteerError::Invalid {
+                    file,
+                    line,
+                    message: format!("bad level {:?} or era {:?}", row.level, row.era),
+                });
+            };
+            let Some(&i) = g.by_code[slot(era, level)].get(&row.code) else {
+                return Err(GazetteerError::Invalid {
+                    file,
+                    line,
+                    message: format!(
+                        "alias {:?}: no {} {} in era {}",
+                        row.alias,
+                        level.as_str(),
+                        row.code,
+                        era.as_str()
+                    ),
+                });
+            };
+            g.add_name(name_key(&row.alias), i);
+        }
+        for (old, new) in &loaded.province_map {
+            g.province_rev
+                .entry(new.clone())
+                .or_default()
+                .push(old.clone());
+        }
+        for olds in g.province_rev.values_mut() {
+            olds.sort();
+        }
+        g.province_map = loaded.province_map;
+        g.commune_map = loaded.commune_map;
+        Ok(g)
+    }
+
+    /// Indexes one spelling of area `i` under its name key and its ASCII key.
+    fn add_name(&mut self, key: String, i: usize) {
+        let idx = u32::try_from(i).unwrap_or(u32::MAX);
+        let ascii = ascii_key(&key);
+        let v = self.by_ascii.entry(ascii).or_default();
+        if !v.contains(&idx) {
+            v.push(idx);
+        }
+        let v = self.by_name.entry(key).or_default();
+        if !v.contains(&idx) {
+            v.push(idx);
+        }
+    }
+
+    fn name_lookup(&self, key: &str) -> &[u32] {
+        self.by_name.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    fn ascii_lookup(&self, key: &str) -> &[u32] {
+        self.by_ascii.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Every unit of both eras, former units included (for loading the `areas` table).
     pub fn areas(&self) -> &[Area] {
         &self.areas
     }
 
-    /// Resolves a name with its context; see the module header for the rules.
-    pub fn resolve(&self, _q: &AreaQuery<'_>) -> Resolution<'_> {
-        Resolution::NotFound
+    /// The unit with this official code in this era and level. When a former unit shares its
+    /// code with a current one (a rename), the current one is returned.
+    pub fn get(&self, era: Era, level: Level, code: &str) -> Option<&Area> {
+        self.by_code[slot(era, level)]
+            .get(code)
+            .map(|&i| &self.areas[i])
     }
 
-    /// The unit with this code.
-    pub fn get(&self, _era: Era, _level: Level, _code: &str) -> Option<&Area> {
-        None
+    /// The parent unit of the same era: the district of a pre-2025 commune, the province of a
+    /// district or a post-2025 commune, `None` for a province.
+    pub fn parent(&self, area: &Area) -> Option<&Area> {
+        let code = area.parent_code.as_deref()?;
+        let level = match (area.level, area.era) {
+            (Level::Province, _) => return None,
+            (Level::Commune, Era::Pre2025) => Level::District,
+            _ => Level::Province,
+        };
+        self.get(area.era, level, code)
     }
 
-    /// The parent unit of the same era.
-    pub fn parent(&self, _area: &Area) -> Option<&Area> {
-        None
+    /// The province of the same era (the area itself for a province).
+    pub fn province_of(&self, area: &Area) -> Option<&Area> {
+        self.get(area.era, Level::Province, &area.province_code)
     }
 
-    /// The province of the same era.
-    pub fn province_of(&self, _area: &Area) -> Option<&Area> {
-        None
+    /// A province by name, either era: "Thanh Hoá", "tỉnh Hà Tĩnh", "TP.HCM", "Quảng Bình".
+    /// When the name exists in both eras, the post-2025 province is returned; former names
+    /// only when no current province has the name; ASCII keys only when nothing else matched.
+    pub fn find_province(&self, name: &str) -> Option<&Area> {
+        self.find_province_impl(name)
     }
 
-    /// A province by name, either era, preferring post-2025.
-    pub fn find_province(&self, _name: &str) -> Option<&Area> {
-        None
+    /// The post-2025 province a pre-2025 province went into (every old province went whole
+    /// into one new one). `None` for a post-2025 area or an unknown code.
+    pub fn successor_province(&self, pre2025_province: &Area) -> Option<&Area> {
+        if pre2025_province.era != Era::Pre2025 || pre2025_province.level != Level::Province {
+            return None;
+        }
+        let new = self.province_map.get(&pre2025_province.code)?;
+        self.get(Era::Post2025, Level::Province, new)
     }
 
-    /// The post-2025 province a pre-2025 province went into.
-    pub fn successor_province(&self, _pre2025_province: &Area) -> Option<&Area> {
-        None
+    /// The pre-2025 districts of the old communes a 2025 commune was made from (including
+    /// communes only partly merged into it), without duplicates, in map order. For the island
+    /// đặc khu, which had no communes, the old island district. Empty for anything that is not
+    /// a post-2025 commune.
+    pub fn former_districts(&self, commune_2025: &Area) -> Vec<&Area> {
+        let mut out: Vec<&Area> = Vec::new();
+        for old in self.old_communes(commune_2025) {
+            if let Some(d) = self.get(Era::Pre2025, Level::District, &old.old_district_code) {
+                if !out.iter().any(|o| std::ptr::eq(*o, d)) {
+                    out.push(d);
+                }
+            }
+        }
+        out
     }
 
-    /// The pre-2025 districts of the old communes a 2025 commune was made from.
-    pub fn former_districts(&self, _commune_2025: &Area) -> Vec<&Area> {
-        Vec::new()
+    /// The pre-2025 communes a 2025 commune was made from (including partly merged ones), in
+    /// map order. Empty for anything that is not a post-2025 commune.
+    pub fn former_communes(&self, commune_2025: &Area) -> Vec<&Area> {
+        let mut out: Vec<&Area> = Vec::new();
+        for old in self.old_communes(commune_2025) {
+            if old.old_code.is_empty() {
+                continue;
+            }
+            if let Some(c) = self.get(Era::Pre2025, Level::Commune, &old.old_code) {
+                if !out.iter().any(|o| std::ptr::eq(*o, c)) {
+                    out.push(c);
+                }
+            }
+        }
+        out
     }
 
-    /// The pre-2025 communes a 2025 commune was made from.
-    pub fn former_communes(&self, _commune_2025: &Area) -> Vec<&Area> {
-        Vec::new()
+    fn old_communes(&self, commune_2025: &Area) -> &[OldCommune] {
+        if commune_2025.era != Era::Post2025 || commune_2025.level != Level::Commune {
+            return &[];
+        }
+        self.commune_map
+            .get(&commune_2025.code)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
-    /// Is this `name_key` (without type word) the name of any unit?
-    pub fn is_area_name(&self, _key: &str) -> bool {
-        false
+    /// Is `key` — a `text::name_key`, without type word — the name or alias of any unit of
+    /// either era? The extractor uses it to confirm candidate mentions, so it is one hash
+    /// lookup. A key written without any diacritic is also checked against the ASCII keys
+    /// ("ky anh"). Numeric names ("12") are included: the caller has the type word.
+    pub fn is_area_name(&self, key: &str) -> bool {
+        self.by_name.contains_key(key) || (key.is_ascii() && self.by_ascii.contains_key(key))
     }
 }
