@@ -75,8 +75,14 @@ fn extract_file_prints_facts_json() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_file(dir.path(), "ky-anh.txt", REPORT);
     let mut cmd = chiso();
-    cmd.args(["extract", "--published", "2024-01-06", "--province", "Hà Tĩnh"])
-        .arg(&path);
+    cmd.args([
+        "extract",
+        "--published",
+        "2024-01-06",
+        "--province",
+        "Hà Tĩnh",
+    ])
+    .arg(&path);
     let v = stdout_json(&run(cmd, ""));
     let fact = find(facts(&v), 8850.26, "tỷ đồng").unwrap_or_else(|| panic!("fact missing: {v}"));
     assert_eq!(fact["area"], "huyện Kỳ Anh");
@@ -115,7 +121,11 @@ fn extract_file_prints_facts_json() {
         .iter()
         .map(|x| x.as_u64().unwrap() as usize)
         .collect();
-    let number: String = REPORT.chars().skip(span[0]).take(span[1] - span[0]).collect();
+    let number: String = REPORT
+        .chars()
+        .skip(span[0])
+        .take(span[1] - span[0])
+        .collect();
     assert_eq!(number, "8.850,26");
 }
 
@@ -153,7 +163,14 @@ fn province_option_resolves_ambiguous_district() {
     let text = "Năm 2023, huyện Châu Thành thu ngân sách đạt 412,5 tỷ đồng.\n";
     for (province, code) in [("Long An", "808"), ("Tiền Giang", "821")] {
         let mut cmd = chiso();
-        cmd.args(["extract", "--province", province, "--published", "2023-12-28", "-"]);
+        cmd.args([
+            "extract",
+            "--province",
+            province,
+            "--published",
+            "2023-12-28",
+            "-",
+        ]);
         let v = stdout_json(&run(cmd, text));
         let fact = find(facts(&v), 412.5, "tỷ đồng").unwrap_or_else(|| panic!("missing: {v}"));
         assert_eq!(fact["area"], "huyện Châu Thành");
@@ -195,10 +212,18 @@ fn batch_keeps_order_and_reports_broken_lines() {
     assert_eq!(lines.len(), 4, "one output line per input line: {stdout}");
 
     assert_eq!(lines[0]["id"], "a1");
-    assert!(find(facts(&lines[0]), 8850.26, "tỷ đồng").is_some(), "{}", lines[0]);
+    assert!(
+        find(facts(&lines[0]), 8850.26, "tỷ đồng").is_some(),
+        "{}",
+        lines[0]
+    );
 
     let id = &lines[1]["id"];
-    assert!(id.is_null() || id == "broken", "error line id: {}", lines[1]);
+    assert!(
+        id.is_null() || id == "broken",
+        "error line id: {}",
+        lines[1]
+    );
     assert!(
         lines[1]["error"].as_str().is_some_and(|e| !e.is_empty()),
         "broken line must give an error message: {}",
@@ -265,7 +290,8 @@ fn html_input_is_scraped_first() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_file(dir.path(), "page.html", page);
     let mut cmd = chiso();
-    cmd.args(["extract", "--html", "--province", "Hà Tĩnh"]).arg(&path);
+    cmd.args(["extract", "--html", "--province", "Hà Tĩnh"])
+        .arg(&path);
     let v = stdout_json(&run(cmd, ""));
     let list = facts(&v);
     let fact = find(list, 8850.26, "tỷ đồng").unwrap_or_else(|| panic!("fact missing: {v}"));

@@ -104,7 +104,9 @@ impl Outcome {
 }
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("corpus")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("corpus")
 }
 
 /// Loads every case, in file-name order then file order.
@@ -453,11 +455,18 @@ fn corpus_matches_expected_facts() {
 
     let mut problems = String::new();
     if !unexpected_failures.is_empty() {
+        const SHOWN: usize = 30;
+        let more = unexpected_failures.len().saturating_sub(SHOWN);
         let _ = writeln!(
             problems,
-            "{} case(s) failed: {}",
+            "{} case(s) failed (diffs above): {}{}",
             unexpected_failures.len(),
-            unexpected_failures.join(", ")
+            unexpected_failures[..unexpected_failures.len().min(SHOWN)].join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
         );
     }
     for id in &now_passing {
