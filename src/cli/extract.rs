@@ -1,7 +1,17 @@
 //! `chiso extract`: facts from one article or from a JSONL batch.
+//!
+//! Single mode prints `{"facts": [...]}` for one text (or HTML page with `--html`). Batch mode
+//! (`--batch IN.jsonl`) is what benchmarks and re-processing use: it streams line by line with
+//! one `Extractor` and a buffered stdout, so memory stays flat whatever the input size; a bad
+//! line yields an `{"id", "error"}` line and the run goes on.
 
+use crate::extract::{ExtractOptions, Extractor, Fact};
+use anyhow::Context as _;
 use clap::Args;
-use std::path::PathBuf;
+use serde::Serialize;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `chiso extract` (names fixed by EXTRACTION.md).
@@ -25,6 +35,249 @@ pub struct ExtractArgs {
 }
 
 /// Runs `chiso extract`.
-pub fn run(_args: &ExtractArgs) -> anyhow::Result<ExitCode> {
-    Ok(super::not_yet_available("extract"))
+pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
+    let published = match &args.published {
+        Some(s) => Some(parse_date(s).with_context(|| format!("--published {s:?}"))?),
+        None => None,
+    };
+    let extractor = Extractor::embedded();
+    if let Some(batch) = &args.batch {
+        run_batch(&extractor, batch, args, published)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (name, bytes) = read_input(args.file.as_deref())?;
+    let input =
+        String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{name}: not valid UTF-8 text"))?;
+    let (title, text) = if args.html {
+        article_text_from_html(&input)
+    } else {
+        (None, input)
+    };
+    let opts = ExtractOptions {
+        published,
+        province: args.province.clone(),
+        title,
+    };
+    let facts = extractor.extract(&text, &opts);
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    serde_json::to_writer_pretty(&mut out, &FactsOut { facts: &facts })
+        .context("writing the facts")?;
+    writeln!(out).context("writing the facts")?;
+    out.flush().context("writing the facts")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct FactsOut<'a> {
+    facts: &'a [Fact],
+}
+
+#[derive(Serialize)]
+struct BatchOut<'a> {
+    id: &'a Value,
+    facts: &'a [Fact],
+}
+
+#[derive(Serialize)]
+struct BatchErr<'a> {
+    id: &'a Value,
+    error: String,
+}
+
+/// A `YYYY-MM-DD` date (an RFC 3339 timestamp is cut to its date).
+fn parse_date(s: &str) -> anyhow::Result<chrono::NaiveDate> {
+    let d = s.trim();
+    let d = d
+        .get(..10)
+        .filter(|_| d.len() > 10 && d.as_bytes()[10] == b'T')
+        .unwrap_or(d);
+    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+        .map_err(|e| anyhow::anyhow!("not a date YYYY-MM-DD: {e}"))
+}
+
+/// Reads FILE, or standard input for `-` or nothing; returns a display name and the bytes.
+fn read_input(file: Option<&Path>) -> anyhow::Result<(String, Vec<u8>)> {
+    let mut buf = Vec::new();
+    match file {
+        None => {
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .context("reading standard input")?;
+            Ok(("<stdin>".to_string(), buf))
+        }
+        Some(p) if p.as_os_str() == "-" => {
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .context("reading standard input")?;
+            Ok(("<stdin>".to_string(), buf))
+        }
+        Some(p) => {
+            let name = p.display().to_string();
+            let buf = std::fs::read(p).with_context(|| format!("{name}: cannot read"))?;
+            Ok((name, buf))
+        }
+    }
+}
+
+fn run_batch(
+    extractor: &Extractor<'_>,
+    path: &Path,
+    args: &ExtractArgs,
+    published: Option<chrono::NaiveDate>,
+) -> anyhow::Result<()> {
+    let name = path.display().to_string();
+    let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
+        Box::new(BufReader::new(std::io::stdin()))
+    } else {
+        let f = std::fs::File::open(path).with_context(|| format!("{name}: cannot open"))?;
+        Box::new(BufReader::with_capacity(1 << 16, f))
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut line = Vec::new();
+    let mut reader = reader;
+    let mut n = 0u64;
+    loop {
+        line.clear();
+        let read = reader
+            .read_until(b'\n', &mut line)
+            .with_context(|| format!("{name}: read error after line {n}"))?;
+        if read == 0 {
+            break;
+        }
+        n += 1;
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        match batch_line(extractor, &line, args, published) {
+            Ok((id, facts)) => serde_json::to_writer(
+                &mut out,
+                &BatchOut {
+                    id: &id,
+                    facts: &facts,
+                },
+            ),
+            Err((id, e)) => serde_json::to_writer(
+                &mut out,
+                &BatchErr {
+                    id: &id,
+                    error: format!("{name}:{n}: {e}"),
+                },
+            ),
+        }
+        .context("writing output")?;
+        out.write_all(b"\n").context("writing output")?;
+    }
+    out.flush().context("writing output")?;
+    Ok(())
+}
+
+/// One batch line: its id and facts, or its id (null when unknown) and an error.
+fn batch_line(
+    extractor: &Extractor<'_>,
+    line: &[u8],
+    args: &ExtractArgs,
+    published: Option<chrono::NaiveDate>,
+) -> Result<(Value, Vec<Fact>), (Value, String)> {
+    let v: Value =
+        serde_json::from_slice(line).map_err(|e| (Value::Null, format!("bad JSON: {e}")))?;
+    let id = v.get("id").cloned().unwrap_or(Value::Null);
+    let fail = |msg: String| (id.clone(), msg);
+    let text = match v.get("text") {
+        Some(Value::String(s)) => s.as_str(),
+        Some(_) => return Err(fail("\"text\" is not a string".into())),
+        None => return Err(fail("missing \"text\"".into())),
+    };
+    let published = match v.get("published") {
+        None | Some(Value::Null) => published,
+        Some(Value::String(s)) => {
+            Some(parse_date(s).map_err(|e| fail(format!("\"published\": {e}")))?)
+        }
+        Some(_) => return Err(fail("\"published\" is not a string".into())),
+    };
+    let str_field = |k: &str| -> Result<Option<String>, (Value, String)> {
+        match v.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(fail(format!("\"{k}\" is not a string"))),
+        }
+    };
+    let province = str_field("province")?.or_else(|| args.province.clone());
+    let title = str_field("title")?;
+    let (title, text) = if args.html {
+        let (t, body) = article_text_from_html(text);
+        (title.or(t), body)
+    } else {
+        (title, text.to_string())
+    };
+    let opts = ExtractOptions {
+        published,
+        province,
+        title,
+    };
+    Ok((id, extractor.extract(&text, &opts)))
+}
+
+// replaced by crate::scrape at merge
+/// A minimal article scraper: the title (`h1`, else `title`) and the text of the paragraphs,
+/// list items, sub-headings and table cells of the `article` element (else `body`).
+fn article_text_from_html(html: &str) -> (Option<String>, String) {
+    use scraper::{ElementRef, Html, Selector};
+    let doc = Html::parse_document(html);
+    let sel = |s: &str| Selector::parse(s).ok();
+    let text_of = |e: ElementRef<'_>| -> String {
+        let s: String = e.text().collect::<Vec<_>>().join(" ");
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let title = ["h1", "title"].iter().find_map(|s| {
+        let sel = sel(s)?;
+        doc.select(&sel).map(text_of).find(|t| !t.is_empty())
+    });
+    let root = ["article", "body"]
+        .iter()
+        .find_map(|s| sel(s).and_then(|sel| doc.select(&sel).next()))
+        .unwrap_or_else(|| doc.root_element());
+    let mut out = String::new();
+    if let Some(blocks) = sel("p, li, h2, h3, td") {
+        for e in root.select(&blocks) {
+            let nested = e.ancestors().filter_map(ElementRef::wrap).any(|a| {
+                matches!(
+                    a.value().name(),
+                    "p" | "li" | "td" | "h2" | "h3" | "script" | "style"
+                )
+            });
+            if nested {
+                continue;
+            }
+            let t = text_of(e);
+            if !t.is_empty() {
+                out.push_str(&t);
+                out.push('\n');
+            }
+        }
+    }
+    (title, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_text_and_title() {
+        let html = "<html><head><title>T</title><script>var x=1;</script></head><body>\
+            <article><h1>Huyện A đạt 5 xã</h1><p>Năm 2023, huyện có <b>5</b> xã.</p>\
+            <ul><li><p>Thu 10 tỷ đồng</p></li></ul><style>p{}</style></article></body></html>";
+        let (title, text) = article_text_from_html(html);
+        assert_eq!(title.as_deref(), Some("Huyện A đạt 5 xã"));
+        assert_eq!(text, "Năm 2023, huyện có 5 xã.\nThu 10 tỷ đồng\n");
+    }
+
+    #[test]
+    fn dates() {
+        assert!(parse_date("2024-01-06").is_ok());
+        assert!(parse_date("2024-01-06T08:00:00+07:00").is_ok());
+        assert!(parse_date("06/01/2024").is_err());
+    }
 }

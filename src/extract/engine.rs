@@ -1,0 +1,713 @@
+//! The pipeline over one article: walk sentences in order, keep the governing period and the
+//! target state, find quantities clause by clause, and assemble facts with their attributes.
+
+use super::area::{self, AreaRef, Resolver};
+use super::fact::{Fact, Kind};
+use super::lexicon::PhraseSet;
+use super::metric::{self, Range};
+use super::negative::{self, Context};
+use super::normalize::{CharCursor, Normalized};
+use super::number::tidy;
+use super::period::{self, Mention, Period, ACTUAL_CUES, TARGET_CUES};
+use super::quantity::{quantity_at, role, Quantity, Role};
+use super::segment::{segment, Clause, Sentence};
+use super::token::{tokenize, Token, Toks};
+use super::unit::UnitClass;
+use super::ExtractOptions;
+use crate::gazetteer::{Era, Gazetteer, Level};
+use crate::taxonomy::Taxonomy;
+use chrono::{Datelike, NaiveDate};
+use std::sync::OnceLock;
+
+const TAG_TARGET: u8 = 0;
+const TAG_ACTUAL: u8 = 1;
+
+fn kind_cues() -> &'static PhraseSet {
+    static S: OnceLock<PhraseSet> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut v: Vec<(&'static str, u8)> = TARGET_CUES.iter().map(|p| (*p, TAG_TARGET)).collect();
+        v.extend(ACTUAL_CUES.iter().map(|p| (*p, TAG_ACTUAL)));
+        PhraseSet::new(&v)
+    })
+}
+
+/// Words of a heading that announces a list of targets (`Một số mục tiêu cụ thể năm 2024`).
+const HEADING_CUES: &[&str] = &[
+    "mục tiêu",
+    "chỉ tiêu",
+    "phấn đấu",
+    "kế hoạch",
+    "nhiệm vụ",
+    "dự kiến",
+    "định hướng",
+    "phương hướng",
+];
+
+/// Words allowed between a level and its attribute (`8.850,26 tỷ đồng, đạt 107,79% kế hoạch`).
+const ATTR_GLUE: &[&str] = &[",", "(", ")", "-", "và", "đồng thời", "trong đó", ";", ":"];
+/// Words of an attribute's tail (`so với cùng kỳ năm 2022`, `kế hoạch tỉnh giao`).
+const TAIL_WORDS: &[&str] = &[
+    "so", "với", "kế", "hoạch", "kh", "dự", "toán", "chỉ", "tiêu", "nghị", "quyết", "mục", "cùng",
+    "kỳ", "năm", "trước", "tháng", "quý", "đề", "ra", "giao", "tỉnh", "huyện", "/", "đặt", "của",
+    "nay", "ngoái", "cả", "trung", "ương", "hđnd", "đầu",
+];
+/// Words that start an attribute before its number (`đạt`, `tăng`, `bằng`, `vượt`).
+const ATTR_START: &[&str] = &[
+    "tăng",
+    "giảm",
+    "trưởng",
+    "thêm",
+    "đạt",
+    "bằng",
+    "vượt",
+    "mức",
+    "bình",
+    "quân",
+    "hoàn",
+    "thành",
+    "được",
+    "khoảng",
+    "hơn",
+    "gần",
+    "trên",
+    "ước",
+    "chỉ",
+    "tới",
+    "đi",
+    "nhẹ",
+    "mạnh",
+];
+
+/// Runs extraction over one article.
+pub(crate) fn run(tax: &Taxonomy, gaz: &Gazetteer, text: &str, opts: &ExtractOptions) -> Vec<Fact> {
+    let norm = Normalized::new(text);
+    let mut toks: Vec<Token> = Vec::new();
+    tokenize(&norm.text, &mut toks);
+    let t = Toks {
+        toks: &toks,
+        lower: &norm.lower,
+        text: &norm.text,
+    };
+    let mut sents = Vec::new();
+    let mut clauses = Vec::new();
+    segment(&t, &mut sents, &mut clauses);
+    let era = opts.published.map(Era::of_date);
+    let subject = find_subject(gaz, &t, &sents, opts, era);
+    let province = opts
+        .province
+        .clone()
+        .or_else(|| subject.as_ref().and_then(|s| s.province.clone()));
+    let res = Resolver { gaz, province, era };
+    let mut a = Article {
+        t,
+        tax,
+        res,
+        subject,
+        published: opts.published,
+        norm: &norm,
+        cursor: CharCursor::default(),
+        out: Vec::new(),
+    };
+    a.walk(&sents, &clauses);
+    a.out
+}
+
+/// The subject area: the first area named in the title or the lead, else the source province.
+fn find_subject<'g>(
+    gaz: &'g Gazetteer,
+    t: &Toks<'_>,
+    sents: &[Sentence],
+    opts: &ExtractOptions,
+    era: Option<Era>,
+) -> Option<AreaRef<'g>> {
+    let res = Resolver {
+        gaz,
+        province: opts.province.clone(),
+        era,
+    };
+    let title_norm = opts.title.as_deref().map(Normalized::new);
+    let mut title_toks = Vec::new();
+    if let Some(n) = &title_norm {
+        tokenize(&n.text, &mut title_toks);
+    }
+    let lead_end = sents.get(3).map(|s| s.start).unwrap_or(t.len());
+    let mut fallback: Option<AreaRef<'g>> = None;
+    let regions: [(Toks<'_>, usize); 2] = [
+        match &title_norm {
+            Some(n) => (
+                Toks {
+                    toks: &title_toks,
+                    lower: &n.lower,
+                    text: &n.text,
+                },
+                title_toks.len(),
+            ),
+            None => (
+                Toks {
+                    toks: &[],
+                    lower: "",
+                    text: "",
+                },
+                0,
+            ),
+        },
+        (
+            Toks {
+                toks: t.toks,
+                lower: t.lower,
+                text: t.text,
+            },
+            lead_end,
+        ),
+    ];
+    for (rt, end) in regions.iter() {
+        for k in 0..*end {
+            if let Some(m) = area::raw_mention_at(rt, k) {
+                // "huyện Kỳ Anh (Hà Tĩnh)": the bracket names the province.
+                let mut local = Resolver {
+                    gaz,
+                    province: res.province.clone(),
+                    era,
+                };
+                if local.province.is_none() && rt.is_punct(m.end, '(') {
+                    let close =
+                        (m.end + 1..(m.end + 6).min(rt.len())).find(|&j| rt.is_punct(j, ')'));
+                    if let Some(c) = close {
+                        local.province = Some(metric::text_of(rt, (m.end + 1, c)));
+                    }
+                }
+                let r = local.resolve(rt, &m, None);
+                if r.unit.is_some() {
+                    return Some(r);
+                }
+                if fallback.is_none() {
+                    fallback = Some(r);
+                }
+            }
+        }
+    }
+    if fallback.is_some() {
+        return fallback;
+    }
+    // Bare province names in the title or lead ("Nghệ An: GRDP tăng 8%").
+    for (rt, end) in regions.iter() {
+        for k in 0..*end {
+            if !(rt.is_word(k) && rt.toks[k].upper)
+                || (k > 0 && rt.is_word(k - 1) && rt.toks[k - 1].upper)
+            {
+                continue;
+            }
+            for n in [3usize, 2] {
+                if (k..k + n).all(|j| rt.is_word(j) && rt.toks[j].upper) {
+                    let name = metric::text_of(rt, (k, k + n));
+                    if let Some(p) = res.province_named(&name) {
+                        return Some(res.from_unit(p));
+                    }
+                }
+            }
+        }
+    }
+    let p = opts.province.as_deref()?;
+    res.province_named(p).map(|a| res.from_unit(a))
+}
+
+struct Article<'a, 'g> {
+    t: Toks<'a>,
+    tax: &'g Taxonomy,
+    res: Resolver<'g>,
+    subject: Option<AreaRef<'g>>,
+    published: Option<NaiveDate>,
+    norm: &'a Normalized,
+    cursor: CharCursor,
+    out: Vec<Fact>,
+}
+
+/// Per-sentence facts the clauses need.
+struct SentCtx<'m> {
+    mentions: &'m [Mention],
+    cues: &'m [(usize, u8)],
+    state: Option<Period>,
+    in_target_list: bool,
+    frame: Option<usize>,
+}
+
+impl<'a, 'g> Article<'a, 'g> {
+    fn walk(&mut self, sents: &[Sentence], clauses: &[Clause]) {
+        let mut state: Option<Period> = None;
+        let mut target_para: Option<usize> = None;
+        let mut mentions: Vec<Mention> = Vec::new();
+        let mut cues: Vec<(usize, u8)> = Vec::new();
+        let mut qs: Vec<(Quantity, Role)> = Vec::new();
+        for (si, s) in sents.iter().enumerate() {
+            if let Some(p) = target_para {
+                if s.para != p {
+                    let first_bullet = clauses.get(s.clauses.0).is_some_and(|c| c.bullet);
+                    target_para = if s.para_start && first_bullet {
+                        Some(s.para)
+                    } else {
+                        None
+                    };
+                }
+            }
+            mentions.clear();
+            period::find_mentions(
+                &self.t,
+                s.start,
+                s.end,
+                self.published,
+                state.map(|p| p.year()),
+                &mut mentions,
+            );
+            cues.clear();
+            let t = &self.t;
+            kind_cues().scan(t, s.start, s.end, |i, tag, _| {
+                let after_pct = i > 0
+                    && (t.is_punct(i - 1, '%')
+                        || matches!(t.low(i - 1), "với" | "vượt" | "đạt" | "so"));
+                if !(tag == TAG_TARGET && after_pct) {
+                    cues.push((i, tag));
+                }
+            });
+            let frame = self.frame_of(s, clauses);
+            for ci in s.clauses.0..s.clauses.1 {
+                let Some(c) = clauses.get(ci) else { continue };
+                let ctx = SentCtx {
+                    mentions: &mentions,
+                    cues: &cues,
+                    state,
+                    in_target_list: target_para.is_some(),
+                    frame,
+                };
+                let found = self.clause(c, s, &ctx, &mut qs);
+                if !found && self.is_heading(c, clauses.get(ci + 1), sents.get(si + 1), clauses) {
+                    target_para = Some(s.para);
+                }
+            }
+            let live: Vec<&Mention> = mentions.iter().filter(|m| !m.ignore).collect();
+            if let Some(m) = live.iter().find(|m| m.at <= s.start + 2).or(live.last()) {
+                state = Some(m.period);
+            }
+        }
+    }
+
+    /// A clause without numbers that announces a list of targets.
+    fn is_heading(
+        &self,
+        c: &Clause,
+        next: Option<&Clause>,
+        next_sent: Option<&Sentence>,
+        clauses: &[Clause],
+    ) -> bool {
+        let t = &self.t;
+        if !t.contains_any(c.start, c.end, HEADING_CUES) {
+            return false;
+        }
+        let colon = t.is_punct(c.end.saturating_sub(1), ':');
+        let next_bullet = next.is_some_and(|n| n.bullet && n.start <= c.end + 2);
+        let next_para_bullet = next_sent
+            .is_some_and(|s| s.para_start && clauses.get(s.clauses.0).is_some_and(|x| x.bullet));
+        colon || next_bullet || next_para_bullet
+    }
+
+    /// "Tại huyện X, ..." / "Ở xã Y, ...": an area that frames the whole sentence.
+    fn frame_of(&self, s: &Sentence, clauses: &[Clause]) -> Option<usize> {
+        let c = clauses.get(s.clauses.0)?;
+        let t = &self.t;
+        let k = t.any_at(
+            c.start,
+            &["tại", "ở", "riêng", "đối với", "riêng tại", "riêng ở"],
+        )?;
+        area::raw_mention_at(t, k).map(|_| k)
+    }
+
+    /// Processes one clause; returns whether it held any quantity.
+    fn clause(
+        &mut self,
+        c: &Clause,
+        s: &Sentence,
+        ctx: &SentCtx<'_>,
+        qs: &mut Vec<(Quantity, Role)>,
+    ) -> bool {
+        qs.clear();
+        let t = &self.t;
+        let mut i = c.start;
+        while i < c.end {
+            if t.is_num(i) {
+                if let Some(q) = quantity_at(t, i) {
+                    if q.end <= c.end {
+                        let r = role(t, &q, c.start);
+                        i = q.end;
+                        qs.push((q, r));
+                        continue;
+                    }
+                }
+            }
+            i += 1;
+        }
+        if qs.is_empty() {
+            return false;
+        }
+        let neg = Context::of_clause(t, c.start, c.end);
+        let mut last_level: Option<usize> = None; // index into self.out
+        let mut attach_end = c.start; // end of the last level or attribute (with its tail)
+        let mut prev_end = c.start;
+        for (q, r) in qs.iter() {
+            let attr_start = self.attr_start(q.cue_start, prev_end);
+            let attaches = last_level.is_some() && self.only_glue(attach_end, attr_start);
+            match *r {
+                Role::Level => {
+                    let restates = attaches
+                        || matches!(
+                            self.t.low(q.cue_start.wrapping_sub(1)),
+                            "đạt" | "chiếm" | "bằng" | "("
+                        );
+                    if q.unit.class == UnitClass::Percent && restates {
+                        if let Some(li) = last_level {
+                            if let (Some(tot), v) = (self.out[li].total, self.out[li].value) {
+                                if tot > 0.0 && (v / tot * 100.0 - q.value).abs() <= 0.6 {
+                                    prev_end = q.end;
+                                    attach_end = self.tail_end(q.end, c.end);
+                                    continue;
+                                }
+                            }
+                        }
+                    }
+                    attach_end = q.end;
+                    if let Some((f, metric_end)) = self.level_fact(q, c, s, ctx, &neg, prev_end) {
+                        self.out.push(f);
+                        last_level = Some(self.out.len() - 1);
+                        attach_end = attach_end.max(metric_end);
+                    }
+                }
+                Role::Growth(g) => match last_level {
+                    Some(li) if attaches && self.out[li].yoy_pct.is_none() => {
+                        self.out[li].yoy_pct = Some(g);
+                        attach_end = self.tail_end(q.end, c.end);
+                    }
+                    _ => {
+                        if let Some(f) =
+                            self.growth_fact(q, g, attr_start, c, s, ctx, &neg, prev_end)
+                        {
+                            self.out.push(f);
+                        }
+                        last_level = None;
+                        attach_end = self.tail_end(q.end, c.end);
+                    }
+                },
+                Role::Plan(p) => {
+                    if let Some(li) = last_level.filter(|_| attaches) {
+                        if self.out[li].plan_pct.is_none() {
+                            self.out[li].plan_pct = Some(p);
+                        }
+                    }
+                    attach_end = self.tail_end(q.end, c.end);
+                }
+                Role::Drop => {
+                    attach_end = self.tail_end(q.end, c.end);
+                }
+            }
+            prev_end = q.end;
+        }
+        true
+    }
+
+    /// First token of the attribute words before a number (`đạt`, `tăng`, `bằng`).
+    fn attr_start(&self, cue_start: usize, lo: usize) -> usize {
+        let mut k = cue_start;
+        while k > lo && ATTR_START.contains(&self.t.low(k - 1)) {
+            k -= 1;
+        }
+        k
+    }
+
+    /// True when only punctuation and glue words lie in `from..to`.
+    fn only_glue(&self, from: usize, to: usize) -> bool {
+        let t = &self.t;
+        let mut k = from;
+        while k < to {
+            match t.any_at(k, ATTR_GLUE) {
+                Some(e) => k = e,
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// End of an attribute's tail (`so với cùng kỳ năm 2022`, `kế hoạch`).
+    fn tail_end(&self, from: usize, limit: usize) -> usize {
+        let t = &self.t;
+        let mut k = from;
+        while k < limit
+            && k - from < 8
+            && (TAIL_WORDS.contains(&t.low(k)) || (t.is_num(k) && t.low(k).len() == 4))
+        {
+            k += 1;
+        }
+        k
+    }
+
+    /// Skips a period or area mention starting at `i` (for trimming metric phrases).
+    fn skip_at(&self, mentions: &[Mention], i: usize) -> Option<usize> {
+        if let Some(m) = mentions.iter().find(|m| m.at == i) {
+            return Some(m.end);
+        }
+        if let Some(m) = area::raw_mention_at(&self.t, i) {
+            return Some(m.end);
+        }
+        area::generic_at(&self.t, i).map(|(_, e)| e)
+    }
+
+    /// A level fact and the end of its metric phrase (attributes may follow it).
+    fn level_fact(
+        &mut self,
+        q: &Quantity,
+        c: &Clause,
+        s: &Sentence,
+        ctx: &SentCtx<'_>,
+        neg: &Context,
+        lo: usize,
+    ) -> Option<(Fact, usize)> {
+        let t = &self.t;
+        if neg.blocks(q.unit.class)
+            || q.unit.price_like
+            || negative::in_progress(t, lo, q.cue_start)
+        {
+            return None;
+        }
+        let mentions = ctx.mentions;
+        let skip = |i: usize| self.skip_at(mentions, i);
+        let before = metric::before_phrase(t, lo, q.cue_start, &skip);
+        let has_before = before.1 > before.0;
+        let metric_range: Range = match q.unit.class {
+            UnitClass::Count => {
+                let noun_start = q.num_end + scale_len(t, q.num_end);
+                let after = metric::after_phrase(t, noun_start, c.end);
+                if metric::ends_with_cho(t, lo, q.cue_start) && has_before {
+                    before
+                } else if after.1 > noun_start + 1 || !has_before {
+                    after
+                } else {
+                    before
+                }
+            }
+            UnitClass::Percent if !has_before => {
+                let mut k = q.end;
+                if matches!(t.low(k), "số" | "các") {
+                    k += 1;
+                }
+                metric::after_phrase(t, k, c.end)
+            }
+            _ => before,
+        };
+        if metric_range.1 <= metric_range.0 {
+            return None;
+        }
+        let metric = metric::text_of(t, metric_range);
+        let ml = t
+            .lower
+            .get(t.toks[metric_range.0].start as usize..t.toks[metric_range.1 - 1].end as usize)
+            .unwrap_or("");
+        if (ml.starts_with("giá ") && !ml.starts_with("giá trị"))
+            || ml == "giá"
+            || ml.contains("tuổi")
+        {
+            return None;
+        }
+        let value_base = q.unit.base.as_ref().map(|_| tidy(q.value * q.unit.factor));
+        Some((
+            self.make_fact(q, metric, q.value, value_base, None, c, s, ctx),
+            metric_range.1,
+        ))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn growth_fact(
+        &mut self,
+        q: &Quantity,
+        g: f64,
+        attr_start: usize,
+        c: &Clause,
+        s: &Sentence,
+        ctx: &SentCtx<'_>,
+        neg: &Context,
+        lo: usize,
+    ) -> Option<Fact> {
+        let t = &self.t;
+        if neg.blocks(UnitClass::Percent) {
+            return None;
+        }
+        let mentions = ctx.mentions;
+        let skip = |i: usize| self.skip_at(mentions, i);
+        let r = metric::before_phrase(t, lo, attr_start, &skip);
+        if r.1 <= r.0 {
+            return None;
+        }
+        let mut metric = metric::text_of(t, r);
+        let ml = metric.to_lowercase();
+        if (ml.contains("grdp") || ml.contains("tổng sản phẩm") || ml == "kinh tế")
+            && !ml.starts_with("tăng trưởng")
+            && !ml.starts_with("tốc độ")
+        {
+            metric = format!("tăng trưởng {metric}");
+        }
+        let high = q.high.map(|h| if g < 0.0 { -h } else { h });
+        Some(self.make_fact(q, metric, g, Some(tidy(g)), high, c, s, ctx))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn make_fact(
+        &mut self,
+        q: &Quantity,
+        metric: String,
+        value: f64,
+        value_base: Option<f64>,
+        high_override: Option<f64>,
+        c: &Clause,
+        s: &Sentence,
+        ctx: &SentCtx<'_>,
+    ) -> Fact {
+        let (per, deadline) = self.period_for(q.first, c, s, ctx);
+        let kind = self.kind_for(q.cue_start, s, ctx, per, deadline);
+        let area = self.area_for(q.cue_start, c, ctx);
+        let indicator = self.tax.match_metric(&metric).map(|i| i.key.clone());
+        let t = &self.t;
+        let start = t.toks[q.first].start as usize;
+        let end = t.toks[q.num_end.saturating_sub(1).max(q.first)].end as usize;
+        let span = self.cursor.span(self.norm, start, end);
+        let sentence = metric::text_of(t, (s.start, s.end));
+        let growth = high_override.is_some()
+            || value_base.is_some_and(|_| q.unit.class == UnitClass::Percent && value != q.value);
+        Fact {
+            area: area.as_ref().map(|a| a.name.clone()),
+            area_level: area.as_ref().map(|a| a.level.as_str().to_string()),
+            area_code: area.as_ref().and_then(|a| a.unit.map(|u| u.code.clone())),
+            province: area.as_ref().and_then(|a| a.province.clone()),
+            metric,
+            indicator,
+            value: tidy(value),
+            value_high: if growth { high_override } else { q.high },
+            unit: q.unit.written.clone(),
+            value_base,
+            unit_base: q.unit.base.clone(),
+            total: q.total,
+            year: per.map(|p| p.year()),
+            period: per.map(|p| p.label()),
+            kind,
+            approx: q.approx,
+            plan_pct: None,
+            yoy_pct: None,
+            sentence,
+            span,
+        }
+    }
+
+    /// The period of the number at `at`: a mention in its clause (before it, else after it),
+    /// else earlier in its sentence, else the governing period.
+    fn period_for(
+        &self,
+        at: usize,
+        c: &Clause,
+        s: &Sentence,
+        ctx: &SentCtx<'_>,
+    ) -> (Option<Period>, bool) {
+        let live = ctx.mentions.iter().filter(|m| !m.ignore);
+        let in_clause_before = live.clone().filter(|m| m.at >= c.start && m.at < at).last();
+        let in_clause_after = live.clone().find(|m| m.at > at && m.at < c.end);
+        let in_sent_before = live.filter(|m| m.at >= s.start && m.at < at).last();
+        match in_clause_before.or(in_clause_after).or(in_sent_before) {
+            Some(m) => (Some(m.period), m.deadline),
+            None => (ctx.state, false),
+        }
+    }
+
+    fn kind_for(
+        &self,
+        at: usize,
+        s: &Sentence,
+        ctx: &SentCtx<'_>,
+        per: Option<Period>,
+        deadline: bool,
+    ) -> Kind {
+        let last = |tag: u8| {
+            ctx.cues
+                .iter()
+                .filter(|(p, tg)| *tg == tag && *p < at && *p >= s.start)
+                .map(|(p, _)| *p)
+                .last()
+        };
+        let target = last(TAG_TARGET);
+        let actual = last(TAG_ACTUAL);
+        if ctx.in_target_list && actual.is_none() {
+            return Kind::Target;
+        }
+        if let Some(tp) = target {
+            if actual.is_none_or(|ap| ap < tp) {
+                return Kind::Target;
+            }
+        }
+        if deadline && actual.is_none() {
+            return Kind::Target;
+        }
+        if let (Some(p), Some(d)) = (per, self.published) {
+            if p.year() > d.year() {
+                return Kind::Target;
+            }
+            if p.is_full_year() && p.year() == d.year() && d.month() <= 3 && actual.is_none() {
+                return Kind::Target;
+            }
+        }
+        Kind::Actual
+    }
+
+    /// The area of the number at `at`: the nearest named or generic area before it in its
+    /// clause, else the sentence frame, else the subject.
+    fn area_for(&self, at: usize, c: &Clause, ctx: &SentCtx<'_>) -> Option<AreaRef<'g>> {
+        let t = &self.t;
+        let mut k = at;
+        while k > c.start {
+            k -= 1;
+            if let Some(m) = area::raw_mention_at(t, k) {
+                if m.end <= at {
+                    return Some(self.res.resolve(t, &m, self.subject.as_ref()));
+                }
+            }
+            if let Some((lvl, e)) = area::generic_at(t, k) {
+                if e <= at {
+                    return self.generic(lvl);
+                }
+            }
+        }
+        if let Some(f) = ctx.frame {
+            if let Some(m) = area::raw_mention_at(t, f) {
+                return Some(self.res.resolve(t, &m, self.subject.as_ref()));
+            }
+        }
+        self.subject.clone()
+    }
+
+    fn generic(&self, lvl: Option<Level>) -> Option<AreaRef<'g>> {
+        let subj = self.subject.as_ref()?;
+        match lvl {
+            Some(l) if rank(l) < rank(subj.level) => {
+                self.res.ancestor(subj, l).or_else(|| Some(subj.clone()))
+            }
+            _ => Some(subj.clone()),
+        }
+    }
+}
+
+fn rank(l: Level) -> u8 {
+    match l {
+        Level::Province => 0,
+        Level::District => 1,
+        Level::Commune => 2,
+    }
+}
+
+/// Tokens taken by a scale word at `i` (`nghìn`, `triệu`, `nghìn tỷ`).
+fn scale_len(t: &Toks<'_>, i: usize) -> usize {
+    super::number::SCALES
+        .iter()
+        .find_map(|(w, _)| t.phrase_at(i, w).map(|e| e - i))
+        .unwrap_or(0)
+}

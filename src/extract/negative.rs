@@ -1,0 +1,292 @@
+//! Not-facts: numbers that look like indicators but are not (EXTRACTION.md, "Not facts").
+//!
+//! Dates, times, ages, phone and document numbers rarely reach this module: they carry no unit,
+//! and a number without a known unit is never a fact. What remains are numbers with a unit in
+//! the wrong context: awards to named people or collectives, meeting attendance, a single
+//! donation, prize or fine, casualties of one accident, weather, sports, lotteries, prices of
+//! single goods, and work in progress (`đang thẩm định 4 sản phẩm`). Each context is a tag on
+//! the clause; the pipeline asks whether a fact of a given unit class survives it.
+
+use super::lexicon::PhraseSet;
+use super::token::Toks;
+use super::unit::UnitClass;
+use std::sync::OnceLock;
+
+/// Awards, certificates, commendations.
+pub(crate) const AWARD: u8 = 0;
+/// Meeting or ceremony attendance.
+pub(crate) const ATTENDANCE: u8 = 1;
+/// Gifts, donations, scholarships, prizes.
+pub(crate) const DONATION: u8 = 2;
+/// One accident, fire or drowning.
+pub(crate) const ACCIDENT: u8 = 3;
+/// Weather and water levels.
+pub(crate) const WEATHER: u8 = 4;
+/// Sports results.
+pub(crate) const SPORTS: u8 = 5;
+/// Lotteries.
+pub(crate) const LOTTERY: u8 = 6;
+/// Fines.
+pub(crate) const FINE: u8 = 7;
+/// A count of cases (`xảy ra 12 vụ tai nạn`): statistics, not one accident.
+pub(crate) const CASE_COUNT: u8 = 8;
+/// A single project's or company's figures.
+pub(crate) const SINGLE: u8 = 9;
+
+const CUES: &[(&str, u8)] = &[
+    ("bằng khen", AWARD),
+    ("giấy khen", AWARD),
+    ("khen thưởng", AWARD),
+    ("giấy chứng nhận", AWARD),
+    ("trao giải", AWARD),
+    ("đạt giải", AWARD),
+    ("giải nhất", AWARD),
+    ("giải nhì", AWARD),
+    ("giải ba", AWARD),
+    ("giải khuyến khích", AWARD),
+    ("huy chương", AWARD),
+    ("kỷ niệm chương", AWARD),
+    ("danh hiệu", AWARD),
+    ("tuyên dương", AWARD),
+    ("biểu dương", AWARD),
+    ("vinh danh", AWARD),
+    ("tham dự", ATTENDANCE),
+    ("dự hội nghị", ATTENDANCE),
+    ("dự lễ", ATTENDANCE),
+    ("đại biểu", ATTENDANCE),
+    ("tham gia hội nghị", ATTENDANCE),
+    ("buổi lễ", ATTENDANCE),
+    ("trao tặng", DONATION),
+    ("ủng hộ", DONATION),
+    ("quyên góp", DONATION),
+    ("tặng quà", DONATION),
+    ("trao quà", DONATION),
+    ("suất quà", DONATION),
+    ("phần quà", DONATION),
+    ("trị giá", DONATION),
+    ("học bổng", DONATION),
+    ("trao tiền", DONATION),
+    ("hỗ trợ gia đình", DONATION),
+    ("thăm hỏi", DONATION),
+    ("tai nạn", ACCIDENT),
+    ("va chạm", ACCIDENT),
+    ("vụ cháy", ACCIDENT),
+    ("hỏa hoạn", ACCIDENT),
+    ("đuối nước", ACCIDENT),
+    ("thiệt mạng", ACCIDENT),
+    ("tử vong", ACCIDENT),
+    ("bị thương", ACCIDENT),
+    ("nạn nhân", ACCIDENT),
+    ("ngộ độc", ACCIDENT),
+    ("nhiệt độ", WEATHER),
+    ("lượng mưa", WEATHER),
+    ("mực nước", WEATHER),
+    ("độ c", WEATHER),
+    ("áp thấp", WEATHER),
+    ("sức gió", WEATHER),
+    ("tỷ số", SPORTS),
+    ("bàn thắng", SPORTS),
+    ("ghi bàn", SPORTS),
+    ("trận đấu", SPORTS),
+    ("hiệp", SPORTS),
+    ("vòng đấu", SPORTS),
+    ("xổ số", LOTTERY),
+    ("vé số", LOTTERY),
+    ("giải đặc biệt", LOTTERY),
+    ("trúng thưởng", LOTTERY),
+    ("xử phạt", FINE),
+    ("phạt tiền", FINE),
+    ("mức phạt", FINE),
+    ("bị phạt", FINE),
+    ("phạt hành chính", FINE),
+    ("vụ tai nạn", CASE_COUNT),
+    ("tổng mức đầu tư", SINGLE),
+    ("vốn điều lệ", SINGLE),
+];
+
+fn cues() -> &'static PhraseSet {
+    static S: OnceLock<PhraseSet> = OnceLock::new();
+    S.get_or_init(|| PhraseSet::new(CUES))
+}
+
+/// The not-fact contexts of one clause.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Context {
+    bits: u32,
+    /// A number of cases is reported (`12 vụ`), so casualties are statistics.
+    pub has_case_count: bool,
+}
+
+impl Context {
+    /// Scans tokens `from..to` of one clause.
+    pub fn of_clause(t: &Toks<'_>, from: usize, to: usize) -> Context {
+        let bits = cues().tags_in(t, from, to);
+        let has_case_count = (from..to).any(|k| t.is_num(k) && matches!(t.low(k + 1), "vụ" | "ca"));
+        Context {
+            bits,
+            has_case_count,
+        }
+    }
+
+    fn has(&self, tag: u8) -> bool {
+        self.bits & (1 << tag) != 0
+    }
+
+    /// True when a fact of this unit class cannot be trusted in this clause.
+    pub fn blocks(&self, class: UnitClass) -> bool {
+        if self.has(WEATHER) || self.has(SPORTS) || self.has(LOTTERY) {
+            return true;
+        }
+        if self.has(ACCIDENT) && !self.has_case_count {
+            return true;
+        }
+        match class {
+            UnitClass::Count => self.has(AWARD) || self.has(ATTENDANCE) || self.has(DONATION),
+            UnitClass::Money => self.has(DONATION) || self.has(FINE) || self.has(SINGLE),
+            UnitClass::Measure | UnitClass::Percent => false,
+        }
+    }
+}
+
+/// True when the words between `from` and the number at `at` put it in progress (`đang thẩm
+/// định ... 4 sản phẩm`) rather than achieved; `đang có` is a state and stays a fact.
+pub(crate) fn in_progress(t: &Toks<'_>, from: usize, at: usize) -> bool {
+    (from..at).any(|k| {
+        t.low(k) == "đang"
+            && !matches!(
+                t.low(k + 1),
+                "có" | "là" | "duy" | "quản" | "sở" | "nuôi" | "chăm"
+            )
+    })
+}
+
+/// Words before a number that make it an identifier, an ordinal or a date part, not a value.
+pub(crate) fn blocked_prefix(w: &str) -> bool {
+    matches!(
+        w,
+        "năm"
+            | "tháng"
+            | "ngày"
+            | "quý"
+            | "số"
+            | "thứ"
+            | "khóa"
+            | "lần"
+            | "điều"
+            | "khoản"
+            | "chương"
+            | "mục"
+            | "tổ"
+            | "thôn"
+            | "xóm"
+            | "ấp"
+            | "khu"
+            | "phường"
+            | "quận"
+            | "lô"
+            | "đường"
+            | "km"
+            | "giờ"
+            | "lúc"
+            | "top"
+            | "mã"
+            | "hạng"
+            | "kỳ"
+            | "lớp"
+            | "phòng"
+            | "loại"
+            | "vòng"
+            | "bảng"
+            | "ql"
+            | "lộ"
+            | "đt"
+            | "covid"
+            | "khoá"
+            | "đợt"
+            | "bản"
+            | "tập"
+            | "trang"
+            | "câu"
+            | "nghị"
+            | "định"
+            | "quyết"
+            | "tuổi"
+            | "sư"
+            | "đoàn"
+            | "trung"
+            | "tiểu"
+            | "đội"
+            | "liên"
+            | "hẻm"
+            | "ngõ"
+            | "ngách"
+            | "kiệt"
+            | "tầng"
+            | "block"
+            | "tòa"
+            | "nhà"
+            | "giai"
+            | "đoạn"
+            | "nhiệm"
+            | "cụm"
+            | "bước"
+            | "lứa"
+            | "khối"
+            | "sáng"
+            | "chiều"
+            | "tối"
+            | "trưa"
+            | "đêm"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::token::tokenize;
+    use super::*;
+
+    fn ctx(s: &str) -> Context {
+        let mut v = Vec::new();
+        tokenize(s, &mut v);
+        let t = Toks {
+            toks: &v,
+            lower: s,
+            text: s,
+        };
+        Context::of_clause(&t, 0, v.len())
+    }
+
+    #[test]
+    fn awards_block_counts_but_not_money() {
+        let c = ctx("tặng bằng khen cho 2 tập thể và 4 đảng viên");
+        assert!(c.blocks(UnitClass::Count));
+        assert!(!c.blocks(UnitClass::Percent));
+    }
+
+    #[test]
+    fn accident_statistics_survive() {
+        assert!(ctx("vụ tai nạn làm 2 người tử vong").blocks(UnitClass::Count));
+        assert!(!ctx("xảy ra 12 vụ tai nạn, làm 8 người tử vong").blocks(UnitClass::Count));
+    }
+
+    #[test]
+    fn work_in_progress() {
+        let s = "huyện đang thẩm định, công nhận 4 sản phẩm";
+        let mut v = Vec::new();
+        tokenize(s, &mut v);
+        let t = Toks {
+            toks: &v,
+            lower: s,
+            text: s,
+        };
+        assert!(in_progress(&t, 0, 7));
+        let s2 = "hiện đang có 40 hộ";
+        tokenize(s2, &mut v);
+        let t = Toks {
+            toks: &v,
+            lower: s2,
+            text: s2,
+        };
+        assert!(!in_progress(&t, 0, 3));
+    }
+}
