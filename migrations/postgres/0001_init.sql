@@ -50,9 +50,10 @@ CREATE TABLE areas (
     province_code TEXT NOT NULL,
     valid_from    DATE,
     valid_to      DATE,
-    former        BOOLEAN NOT NULL DEFAULT FALSE,
-    UNIQUE (era, level, code, former)
+    former        BOOLEAN NOT NULL DEFAULT FALSE
 );
+-- A code can appear more than once among former units (renamed twice between snapshots).
+CREATE INDEX areas_code ON areas(era, level, code);
 CREATE INDEX areas_name ON areas(name);
 
 CREATE TABLE facts (

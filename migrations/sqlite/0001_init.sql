@@ -50,9 +50,10 @@ CREATE TABLE areas (
     province_code TEXT NOT NULL,
     valid_from    TEXT,
     valid_to      TEXT,
-    former        INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (era, level, code, former)
+    former        INTEGER NOT NULL DEFAULT 0
 );
+-- A code can appear more than once among former units (renamed twice between snapshots).
+CREATE INDEX areas_code ON areas(era, level, code);
 CREATE INDEX areas_name ON areas(name);
 
 CREATE TABLE facts (

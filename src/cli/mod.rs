@@ -112,7 +112,7 @@ pub fn main(cli: Cli) -> ExitCode {
                 eprintln!("chiso: {err}");
                 ExitCode::from(EXIT_CONFIG)
             } else {
-                eprintln!("chiso: error: {err:#}");
+                eprintln!("chiso: error: {}", describe(&err));
                 ExitCode::from(EXIT_FAILURE)
             }
         }
@@ -139,6 +139,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => admin::config_check(cli.config.as_deref()),
         Command::Sources => admin::sources(cli.config.as_deref()),
     }
+}
+
+/// The error and its causes on one line, leaving out causes that repeat what was already said
+/// (drivers often wrap the same message two or three times).
+fn describe(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 /// Prints the message of a command whose feature has not landed and returns its exit code.
