@@ -122,7 +122,10 @@ pub fn main(cli: Cli) -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Extract(args) => extract::run(args),
-        Command::Scrape(args) => scrape::run(args),
+        Command::Scrape(args) => {
+            let selectors = source_selectors(cli.config.as_deref(), args.source.as_deref())?;
+            scrape::run_with(args, selectors.as_ref())
+        }
         Command::Run => Ok(not_yet_available("run")),
         Command::Crawl(_) => Ok(not_yet_available("crawl")),
         Command::Trend(_) => Ok(not_yet_available("trend")),
@@ -139,6 +142,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => admin::config_check(cli.config.as_deref()),
         Command::Sources => admin::sources(cli.config.as_deref()),
     }
+}
+
+/// The selectors of `--source NAME` from the configuration (`None` without `--source`, or for a
+/// source that has none: the generic extractor then runs).
+fn source_selectors(
+    config: Option<&std::path::Path>,
+    source: Option<&str>,
+) -> anyhow::Result<Option<crate::scrape::Selectors>> {
+    let Some(name) = source else {
+        return Ok(None);
+    };
+    let config = context::load_config(config)?;
+    let src = config.source(name).ok_or_else(|| {
+        anyhow::anyhow!(
+            "no source named {name:?} in {}; known: {}",
+            config.path.display(),
+            config
+                .sources
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    Ok(src.selectors.clone())
 }
 
 /// The error and its causes on one line, leaving out causes that repeat what was already said

@@ -108,7 +108,7 @@ pub(super) fn validate(config: &Config, text: &str) -> Result<(), ConfigError> {
                 err(
                     l,
                     &format!("{label}: selectors.{}", e.field),
-                    format!("invalid CSS selector {}", e.message),
+                    format!("invalid CSS selector {:?}: {}", e.selector, e.message),
                 )
             })?;
         }

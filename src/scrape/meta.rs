@@ -1,0 +1,413 @@
+//! Article metadata from machine-readable markup, read in one pass over the page.
+//!
+//! Order of trust (DESIGN.md, the research sheet §6): JSON-LD `NewsArticle`, OpenGraph and
+//! `article:published_time`, `time[datetime]`, other date meta tags, and only then visible text
+//! (elements whose class names a date or an author). A date-only JSON-LD value is midnight
+//! +07:00, unless a later source gives a time on the same day.
+
+use super::clean::{nfc, usable};
+use super::dates::{is_date_only, parse_vn_datetime};
+use super::dom::{decode, Doc, Tag, NONE};
+use chrono::{DateTime, FixedOffset};
+use url::Url;
+
+/// Metadata found in a page, before any per-source selector overrides it.
+#[derive(Debug, Default)]
+pub(crate) struct Meta {
+    pub title: Option<String>,
+    pub published: Option<DateTime<FixedOffset>>,
+    pub author: Option<String>,
+    pub description: Option<String>,
+    pub canonical_url: Option<String>,
+    pub feeds: Vec<String>,
+}
+
+/// Raw candidates collected in the single pass.
+#[derive(Default)]
+struct Found<'a> {
+    og_title: Option<String>,
+    og_url: Option<String>,
+    og_description: Option<String>,
+    title_tag: Option<String>,
+    h1: Option<String>,
+    dates: Vec<(u8, String)>,
+    meta_author: Option<String>,
+    class_author: Option<String>,
+    canonical: Option<&'a str>,
+    base: Option<&'a str>,
+    feeds: Vec<&'a str>,
+    jsonld: Vec<&'a str>,
+    visible_dates: Vec<u32>,
+}
+
+/// Reads title, date, author, canonical URL and feeds from `doc`.
+pub(crate) fn read(doc: &Doc<'_>, url: Option<&Url>) -> Meta {
+    let mut f = Found::default();
+    let mut it = doc.descendants(0);
+    while let Some(i) = it.next() {
+        let tag = doc.node(i).tag;
+        match tag {
+            Tag::Meta => meta_tag(doc, i, &mut f),
+            Tag::Link => link_tag(doc, i, &mut f),
+            Tag::Base => {
+                if f.base.is_none() {
+                    f.base = doc.attr(i, "href");
+                }
+            }
+            Tag::Title => {
+                if f.title_tag.is_none() {
+                    f.title_tag = Some(doc.text_of(i));
+                }
+            }
+            Tag::H1 => {
+                if f.h1.is_none() {
+                    let t = doc.text_of(i);
+                    if !t.is_empty() {
+                        f.h1 = Some(t);
+                    }
+                }
+                it.skip_children(i);
+            }
+            Tag::Time => {
+                if let Some(d) = doc.attr(i, "datetime") {
+                    f.dates.push((3, decode(d)));
+                }
+            }
+            Tag::Script => {
+                if doc
+                    .attr(i, "type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+                {
+                    let c = doc.node(i).first_child;
+                    if c != NONE {
+                        f.jsonld.push(doc.raw_text(c));
+                    }
+                }
+                it.skip_children(i);
+            }
+            Tag::Style | Tag::Svg | Tag::Template => it.skip_children(i),
+            Tag::Text | Tag::Document => {}
+            _ => class_hints(doc, i, &mut f),
+        }
+    }
+
+    let mut m = Meta::default();
+    let mut ld_title = None;
+    let mut ld_author = None;
+    for raw in &f.jsonld {
+        json_ld(raw, &mut ld_title, &mut ld_author, &mut f.dates);
+    }
+    m.title = [ld_title, f.og_title.take(), f.h1.take(), f.title_tag.take()]
+        .into_iter()
+        .flatten()
+        .find_map(|t| usable(&t));
+
+    // Visible date elements come last.
+    for &i in &f.visible_dates {
+        let t = doc.text_of(i);
+        if t.chars().count() <= 80 {
+            f.dates.push((9, t));
+        }
+    }
+    m.published = pick_date(&mut f.dates);
+
+    m.author = [ld_author, f.meta_author.take(), f.class_author.take()]
+        .into_iter()
+        .flatten()
+        .map(|a| clean_author(&a))
+        .find(|a| !a.is_empty() && !a.starts_with("http") && a.chars().count() <= 80);
+    m.description = f.og_description.take().and_then(|d| usable(&d));
+
+    let base = resolve_base(url, f.base);
+    let abs = |href: &str| -> Option<String> {
+        let href = decode(href.trim());
+        match &base {
+            Some(b) => b.join(&href).ok().map(|u| u.to_string()),
+            None => Url::parse(&href).ok().map(|u| u.to_string()),
+        }
+    };
+    m.canonical_url = f
+        .canonical
+        .and_then(abs)
+        .or_else(|| f.og_url.as_deref().and_then(abs));
+    for h in &f.feeds {
+        if let Some(u) = abs(h) {
+            if !m.feeds.contains(&u) {
+                m.feeds.push(u);
+            }
+        }
+    }
+    m
+}
+
+fn resolve_base(url: Option<&Url>, base: Option<&str>) -> Option<Url> {
+    match (url, base) {
+        (Some(u), Some(b)) => u.join(&decode(b)).ok().or_else(|| Some(u.clone())),
+        (Some(u), None) => Some(u.clone()),
+        (None, Some(b)) => Url::parse(&decode(b)).ok(),
+        (None, None) => None,
+    }
+}
+
+fn meta_tag<'a>(doc: &Doc<'a>, i: u32, f: &mut Found<'a>) {
+    let Some(content) = doc.attr(i, "content") else {
+        return;
+    };
+    let key = doc
+        .attr(i, "property")
+        .or_else(|| doc.attr(i, "name"))
+        .or_else(|| doc.attr(i, "itemprop"));
+    let class_date = doc.attr(i, "class").is_some_and(|c| c.contains("cms-date"));
+    let content = decode(content);
+    let Some(key) = key else {
+        if class_date {
+            f.dates.push((5, content));
+        }
+        return;
+    };
+    let key = key.trim().to_ascii_lowercase();
+    match key.as_str() {
+        "og:title" => set(&mut f.og_title, content),
+        "og:url" => set(&mut f.og_url, content),
+        "og:description" | "description" => set(&mut f.og_description, content),
+        "article:published_time" | "og:article:published_time" => f.dates.push((1, content)),
+        "datepublished" => f.dates.push((4, content)),
+        "pubdate" | "publishdate" | "publish-date" | "dc.date.issued" | "date" => {
+            f.dates.push((6, content))
+        }
+        "author" | "dc.creator" | "article:author" => set(&mut f.meta_author, content),
+        _ if class_date => f.dates.push((5, content)),
+        _ => {}
+    }
+}
+
+fn set(slot: &mut Option<String>, v: String) {
+    if slot.is_none() && !v.trim().is_empty() {
+        *slot = Some(v);
+    }
+}
+
+fn link_tag<'a>(doc: &Doc<'a>, i: u32, f: &mut Found<'a>) {
+    let (Some(rel), Some(href)) = (doc.attr(i, "rel"), doc.attr(i, "href")) else {
+        return;
+    };
+    let rel = rel.to_ascii_lowercase();
+    if rel.split_whitespace().any(|r| r == "canonical") {
+        if f.canonical.is_none() {
+            f.canonical = Some(href);
+        }
+    } else if rel.split_whitespace().any(|r| r == "alternate") {
+        let ty = doc.attr(i, "type").unwrap_or("").to_ascii_lowercase();
+        if ty.contains("rss") || ty.contains("atom") {
+            f.feeds.push(href);
+        }
+    }
+}
+
+/// Elements whose class or id says "date" or "author": visible fallbacks.
+fn class_hints(doc: &Doc<'_>, i: u32, f: &mut Found<'_>) {
+    let Some(class) = doc.attr(i, "class") else {
+        return;
+    };
+    if class.len() > 200 {
+        return;
+    }
+    let c = class.to_ascii_lowercase();
+    if f.visible_dates.len() < 8
+        && (c.contains("date") || c.contains("time") || c.contains("publish"))
+        && !c.contains("update")
+    {
+        f.visible_dates.push(i);
+    }
+    if f.class_author.is_none()
+        && (c.contains("author") || c.contains("byline"))
+        && !c.contains("avatar")
+    {
+        let t = doc.text_of(i);
+        if !t.is_empty() && t.chars().count() <= 60 {
+            f.class_author = Some(t);
+        }
+    }
+}
+
+/// Strips "By", "Tác giả:" and similar from an author field.
+fn clean_author(a: &str) -> String {
+    let a = nfc(a.trim());
+    let mut t = a.as_str();
+    for p in [
+        "By ",
+        "by ",
+        "Tác giả:",
+        "Tác giả ",
+        "Theo ",
+        "Bài, ảnh:",
+        "Tin, ảnh:",
+        "Bài:",
+    ] {
+        if let Some(rest) = t.strip_prefix(p) {
+            t = rest.trim();
+        }
+    }
+    t.to_string()
+}
+
+/// Picks the most trusted date; a date-only winner is refined by a later same-day date-time.
+fn pick_date(dates: &mut [(u8, String)]) -> Option<DateTime<FixedOffset>> {
+    dates.sort_by_key(|d| d.0);
+    let mut best: Option<(DateTime<FixedOffset>, bool)> = None;
+    for (_, s) in dates.iter() {
+        let Some(d) = parse_vn_datetime(s) else {
+            continue;
+        };
+        let date_only = is_date_only(s);
+        match best {
+            None => {
+                if !date_only {
+                    return Some(d);
+                }
+                best = Some((d, true));
+            }
+            Some((b, _)) => {
+                if !date_only && d.date_naive() == b.date_naive() {
+                    return Some(d);
+                }
+            }
+        }
+    }
+    best.map(|b| b.0)
+}
+
+/// Reads headline, datePublished and author from one JSON-LD script.
+fn json_ld(
+    raw: &str,
+    title: &mut Option<String>,
+    author: &mut Option<String>,
+    dates: &mut Vec<(u8, String)>,
+) {
+    let raw = raw
+        .trim()
+        .trim_start_matches("<!--")
+        .trim_end_matches("-->");
+    match serde_json::from_str::<serde_json::Value>(raw) {
+        Ok(v) => walk_ld(&v, title, author, dates, 0),
+        Err(_) => {
+            // Broken JSON-LD is common; take the date by hand.
+            if let Some(p) = raw.find("\"datePublished\"") {
+                let rest = &raw[p + 15..];
+                let rest = rest.trim_start().trim_start_matches(':').trim_start();
+                if let Some(v) = rest.strip_prefix('"').and_then(|r| r.split('"').next()) {
+                    dates.push((2, v.to_string()));
+                }
+            }
+        }
+    }
+}
+
+fn walk_ld(
+    v: &serde_json::Value,
+    title: &mut Option<String>,
+    author: &mut Option<String>,
+    dates: &mut Vec<(u8, String)>,
+    depth: usize,
+) {
+    use serde_json::Value;
+    if depth > 4 {
+        return;
+    }
+    match v {
+        Value::Array(items) => {
+            for x in items {
+                walk_ld(x, title, author, dates, depth + 1);
+            }
+        }
+        Value::Object(o) => {
+            if let Some(g) = o.get("@graph") {
+                walk_ld(g, title, author, dates, depth + 1);
+            }
+            let is_article = match o.get("@type") {
+                Some(Value::String(t)) => is_article_type(t),
+                Some(Value::Array(ts)) => {
+                    ts.iter().any(|t| t.as_str().is_some_and(is_article_type))
+                }
+                _ => false,
+            };
+            if !is_article {
+                return;
+            }
+            if let Some(Value::String(h)) = o.get("headline") {
+                set(title, decode(h));
+            }
+            if let Some(Value::String(d)) = o.get("datePublished") {
+                dates.push((2, d.clone()));
+            }
+            if author.is_none() {
+                *author = ld_author(o.get("author"));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_article_type(t: &str) -> bool {
+    t.ends_with("Article") || t == "BlogPosting" || t == "Report" || t == "LiveBlogPosting"
+}
+
+fn ld_author(v: Option<&serde_json::Value>) -> Option<String> {
+    use serde_json::Value;
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Array(a) => {
+            let names: Vec<String> = a.iter().filter_map(|x| ld_author(Some(x))).collect();
+            (!names.is_empty()).then(|| names.join(", "))
+        }
+        Value::Object(o) => {
+            if o.get("@type").and_then(Value::as_str) == Some("Organization") {
+                return None;
+            }
+            o.get("name").and_then(Value::as_str).map(str::to_string)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_date_only_refined_by_visible_time() {
+        let html = r#"<html><head><script type="application/ld+json">
+            {"@context":"https://schema.org","@type":"NewsArticle","headline":"Tiêu đề","datePublished":"2026-01-08"}
+            </script></head><body><span class="pubdate">08/01/2026 - 18:21</span></body></html>"#;
+        let doc = Doc::parse(html);
+        let m = read(&doc, None);
+        assert_eq!(m.title.as_deref(), Some("Tiêu đề"));
+        assert_eq!(
+            m.published.unwrap().to_rfc3339(),
+            "2026-01-08T18:21:00+07:00"
+        );
+    }
+
+    #[test]
+    fn og_and_published_time_and_feeds() {
+        let html = r#"<head><meta property="og:title" content="A &amp; B">
+            <meta property="article:published_time" content="2024-01-06T16:35:00+07:00">
+            <link rel="canonical" href="/bai-viet-post1.html">
+            <link rel="alternate" type="application/rss+xml" href="/rss/home.rss">
+            <meta name="author" content="Hà Linh"></head>"#;
+        let doc = Doc::parse(html);
+        let u = Url::parse("https://example.vn/x/y.html").unwrap();
+        let m = read(&doc, Some(&u));
+        assert_eq!(m.title.as_deref(), Some("A & B"));
+        assert_eq!(
+            m.published.unwrap().to_rfc3339(),
+            "2024-01-06T16:35:00+07:00"
+        );
+        assert_eq!(
+            m.canonical_url.as_deref(),
+            Some("https://example.vn/bai-viet-post1.html")
+        );
+        assert_eq!(m.feeds, vec!["https://example.vn/rss/home.rss".to_string()]);
+        assert_eq!(m.author.as_deref(), Some("Hà Linh"));
+    }
+}
