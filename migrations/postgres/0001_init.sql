@@ -112,6 +112,17 @@ CREATE TABLE fetch_cache (
     fetched_at    TIMESTAMPTZ NOT NULL
 );
 
+-- Article pages that failed to fetch: retried on the next runs even when their feed answers 304.
+CREATE TABLE page_queue (
+    url             TEXT PRIMARY KEY,
+    source          TEXT NOT NULL REFERENCES sources(name),
+    first_seen_at   TIMESTAMPTZ NOT NULL,
+    attempts        BIGINT NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    next_attempt_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX page_queue_due ON page_queue(source, next_attempt_at);
+
 -- The outbox: written in the same transaction as the article; a dispatcher delivers it.
 CREATE TABLE alerts (
     id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -20,7 +20,6 @@ pub(super) fn compress(html: &str) -> Vec<u8> {
 }
 
 /// Inverse of [`compress`], for reprocessing.
-#[allow(dead_code)]
 pub(super) fn decompress(bytes: &[u8]) -> Result<String, super::StoreError> {
     let mut s = String::new();
     flate2::read::GzDecoder::new(bytes)
@@ -128,6 +127,39 @@ impl From<SeriesDbRow> for super::SeriesRow {
             reports: r.reports,
             disagree: r.disagree,
         }
+    }
+}
+
+/// An `articles` row as `raw_pages` reads it.
+#[derive(sqlx::FromRow)]
+pub(super) struct RawPageRow {
+    pub id: i64,
+    pub source: String,
+    pub url: String,
+    pub raw_html: Option<Vec<u8>>,
+    pub body: String,
+    pub title: Option<String>,
+    pub published_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub fetched_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl TryFrom<RawPageRow> for super::RawPage {
+    type Error = super::StoreError;
+    fn try_from(r: RawPageRow) -> Result<Self, Self::Error> {
+        Ok(super::RawPage {
+            raw_html: r.raw_html.as_deref().map(decompress).transpose()?,
+            id: r.id,
+            source: r.source,
+            url: r.url,
+            body: r.body,
+            title: r.title,
+            published_at: r.published_at,
+            etag: r.etag,
+            last_modified: r.last_modified,
+            fetched_at: r.fetched_at,
+        })
     }
 }
 
@@ -350,40 +382,7 @@ macro_rules! impl_store {
                         (id, SaveStatus::New)
                     }
                 };
-                for chunk in facts.chunks($crate::store::common::INSERT_CHUNK) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO facts (article_id, area, area_level, area_code, province, \
-                         indicator, metric, value, value_high, unit, value_base, unit_base, \
-                         total, year, period, kind, approx, plan_pct, yoy_pct, sentence, \
-                         span_start, span_end, extractor_version) ",
-                    );
-                    qb.push_values(chunk, |mut b, f| {
-                        b.push_bind(id)
-                            .push_bind(&f.area)
-                            .push_bind(&f.area_level)
-                            .push_bind(&f.area_code)
-                            .push_bind(&f.province)
-                            .push_bind(&f.indicator)
-                            .push_bind(&f.metric)
-                            .push_bind(f.value)
-                            .push_bind(f.value_high)
-                            .push_bind(&f.unit)
-                            .push_bind(f.value_base)
-                            .push_bind(&f.unit_base)
-                            .push_bind(f.total)
-                            .push_bind(f.year.map(i64::from))
-                            .push_bind(&f.period)
-                            .push_bind(f.kind.as_str())
-                            .push_bind(f.approx)
-                            .push_bind(f.plan_pct)
-                            .push_bind(f.yoy_pct)
-                            .push_bind(&f.sentence)
-                            .push_bind(i64::try_from(f.span[0]).unwrap_or(i64::MAX))
-                            .push_bind(i64::try_from(f.span[1]).unwrap_or(i64::MAX))
-                            .push_bind(&a.extractor_version);
-                    });
-                    qb.build().execute(&mut *tx).await?;
-                }
+                Self::insert_facts(&mut tx, id, facts, &a.extractor_version).await?;
                 for al in alerts {
                     sqlx::query(
                         "INSERT INTO alerts (article_id, channel, event, dedupe_key, payload, \
@@ -525,6 +524,202 @@ macro_rules! impl_store {
                     crawl_runs,
                     alerts,
                 })
+            }
+
+            async fn source_urls(
+                &self,
+                source: &str,
+            ) -> Result<std::collections::HashSet<String>, $crate::store::StoreError> {
+                let rows: Vec<(String,)> =
+                    sqlx::query_as("SELECT url FROM articles WHERE source = $1")
+                        .bind(source)
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows.into_iter().map(|(u,)| u).collect())
+            }
+
+            async fn fetch_cache(
+                &self,
+            ) -> Result<Vec<$crate::store::CachedValidators>, $crate::store::StoreError> {
+                let rows: Vec<(String, Option<String>, Option<String>, Option<String>)> =
+                    sqlx::query_as(
+                        "SELECT url, etag, last_modified, content_hash FROM fetch_cache",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(url, etag, last_modified, content_hash)| {
+                        $crate::store::CachedValidators {
+                            url,
+                            etag,
+                            last_modified,
+                            content_hash,
+                        }
+                    })
+                    .collect())
+            }
+
+            async fn put_fetch_cache(
+                &self,
+                entries: &[$crate::store::CachedValidators],
+            ) -> Result<(), $crate::store::StoreError> {
+                let now = chrono::Utc::now();
+                let mut tx = self.pool.begin().await?;
+                for e in entries {
+                    sqlx::query(
+                        "INSERT INTO fetch_cache (url, etag, last_modified, content_hash, \
+                         fetched_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (url) DO UPDATE \
+                         SET etag = excluded.etag, last_modified = excluded.last_modified, \
+                         content_hash = excluded.content_hash, fetched_at = excluded.fetched_at",
+                    )
+                    .bind(&e.url)
+                    .bind(&e.etag)
+                    .bind(&e.last_modified)
+                    .bind(&e.content_hash)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn queue_page(
+                &self,
+                source: &str,
+                url: &str,
+                error: &str,
+                retry_at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "INSERT INTO page_queue (url, source, first_seen_at, attempts, last_error, \
+                     next_attempt_at) VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT (url) DO UPDATE \
+                     SET attempts = page_queue.attempts + 1, last_error = excluded.last_error, \
+                     next_attempt_at = excluded.next_attempt_at",
+                )
+                .bind(url)
+                .bind(source)
+                .bind(chrono::Utc::now())
+                .bind(error)
+                .bind(retry_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn due_pages(
+                &self,
+                source: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<String>, $crate::store::StoreError> {
+                let rows: Vec<(String,)> = sqlx::query_as(
+                    "SELECT url FROM page_queue WHERE source = $1 AND next_attempt_at <= $2 \
+                     ORDER BY next_attempt_at",
+                )
+                .bind(source)
+                .bind(now)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(|(u,)| u).collect())
+            }
+
+            async fn dequeue_page(&self, url: &str) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("DELETE FROM page_queue WHERE url = $1")
+                    .bind(url)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn raw_pages(
+                &self,
+                f: &$crate::store::ReprocessFilter,
+                after_id: i64,
+                limit: i64,
+            ) -> Result<Vec<$crate::store::RawPage>, $crate::store::StoreError> {
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT id, source, url, raw_html, body, title, published_at, etag, \
+                     last_modified, fetched_at FROM articles WHERE id > ",
+                );
+                qb.push_bind(after_id);
+                if let Some(since) = f.since {
+                    qb.push(" AND fetched_at >= ").push_bind(since);
+                }
+                if let Some(source) = &f.source {
+                    qb.push(" AND source = ").push_bind(source);
+                }
+                qb.push(" ORDER BY id LIMIT ").push_bind(limit);
+                let rows: Vec<$crate::store::common::RawPageRow> =
+                    qb.build_query_as().fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn replace_facts(
+                &self,
+                article_id: i64,
+                facts: &[$crate::extract::Fact],
+                extractor_version: &str,
+            ) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("DELETE FROM facts WHERE article_id = $1")
+                    .bind(article_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::insert_facts(&mut tx, article_id, facts, extractor_version).await?;
+                sqlx::query("UPDATE articles SET extractor_version = $1 WHERE id = $2")
+                    .bind(extractor_version)
+                    .bind(article_id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+
+        impl $store {
+            /// Inserts facts of one article inside a transaction, in chunks.
+            async fn insert_facts(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                article_id: i64,
+                facts: &[$crate::extract::Fact],
+                extractor_version: &str,
+            ) -> Result<(), $crate::store::StoreError> {
+                for chunk in facts.chunks($crate::store::common::INSERT_CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO facts (article_id, area, area_level, area_code, province, \
+                         indicator, metric, value, value_high, unit, value_base, unit_base, \
+                         total, year, period, kind, approx, plan_pct, yoy_pct, sentence, \
+                         span_start, span_end, extractor_version) ",
+                    );
+                    qb.push_values(chunk, |mut b, f| {
+                        b.push_bind(article_id)
+                            .push_bind(&f.area)
+                            .push_bind(&f.area_level)
+                            .push_bind(&f.area_code)
+                            .push_bind(&f.province)
+                            .push_bind(&f.indicator)
+                            .push_bind(&f.metric)
+                            .push_bind(f.value)
+                            .push_bind(f.value_high)
+                            .push_bind(&f.unit)
+                            .push_bind(f.value_base)
+                            .push_bind(&f.unit_base)
+                            .push_bind(f.total)
+                            .push_bind(f.year.map(i64::from))
+                            .push_bind(&f.period)
+                            .push_bind(f.kind.as_str())
+                            .push_bind(f.approx)
+                            .push_bind(f.plan_pct)
+                            .push_bind(f.yoy_pct)
+                            .push_bind(&f.sentence)
+                            .push_bind(i64::try_from(f.span[0]).unwrap_or(i64::MAX))
+                            .push_bind(i64::try_from(f.span[1]).unwrap_or(i64::MAX))
+                            .push_bind(extractor_version);
+                    });
+                    qb.build().execute(&mut **tx).await?;
+                }
+                Ok(())
             }
         }
     };

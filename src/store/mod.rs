@@ -15,6 +15,7 @@ pub use types::*;
 use crate::extract::Fact;
 use crate::gazetteer::Area;
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -121,6 +122,47 @@ pub trait Store: Send + Sync {
 
     /// Row counts of the main tables, for `status` and tests.
     async fn counts(&self) -> Result<Counts, StoreError>;
+
+    /// Every article URL stored for a source (the crawler skips them before fetching).
+    async fn source_urls(&self, source: &str) -> Result<HashSet<String>, StoreError>;
+
+    /// Stored validators of feeds, sitemaps and listings.
+    async fn fetch_cache(&self) -> Result<Vec<CachedValidators>, StoreError>;
+
+    /// Records validators after a fetch (insert or replace).
+    async fn put_fetch_cache(&self, entries: &[CachedValidators]) -> Result<(), StoreError>;
+
+    /// Remembers an article page that failed, to be retried from `retry_at` on.
+    async fn queue_page(
+        &self,
+        source: &str,
+        url: &str,
+        error: &str,
+        retry_at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Failed pages of a source due for another attempt at `now`.
+    async fn due_pages(&self, source: &str, now: DateTime<Utc>) -> Result<Vec<String>, StoreError>;
+
+    /// Forgets a queued page (stored at last, or given up).
+    async fn dequeue_page(&self, url: &str) -> Result<(), StoreError>;
+
+    /// Up to `limit` stored pages with id greater than `after_id`, raw HTML decompressed, for
+    /// `chiso reprocess` (paged by id so that memory stays constant).
+    async fn raw_pages(
+        &self,
+        filter: &ReprocessFilter,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<RawPage>, StoreError>;
+
+    /// Replaces the facts of an article whose text did not change (a new extractor version).
+    async fn replace_facts(
+        &self,
+        article_id: i64,
+        facts: &[Fact],
+        extractor_version: &str,
+    ) -> Result<(), StoreError>;
 }
 
 /// Opens the database named by a URL (`sqlite://...` or `postgres://...`), creating a SQLite file

@@ -181,3 +181,50 @@ pub struct Counts {
     /// `alerts` rows.
     pub alerts: i64,
 }
+
+/// Validators of a feed, sitemap or listing URL, for conditional GET.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedValidators {
+    /// The URL fetched.
+    pub url: String,
+    /// `ETag` of the last answer.
+    pub etag: Option<String>,
+    /// `Last-Modified` of the last answer.
+    pub last_modified: Option<String>,
+    /// Hash of the last body, for servers whose validators do not change with the content.
+    pub content_hash: Option<String>,
+}
+
+/// Which stored pages `chiso reprocess` re-reads.
+#[derive(Debug, Clone, Default)]
+pub struct ReprocessFilter {
+    /// Only pages fetched at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Only this source.
+    pub source: Option<String>,
+}
+
+/// A stored page as `chiso reprocess` needs it.
+#[derive(Debug, Clone)]
+pub struct RawPage {
+    /// Article id.
+    pub id: i64,
+    /// Source name.
+    pub source: String,
+    /// Canonical URL.
+    pub url: String,
+    /// The page, decompressed (`None` when it was not kept).
+    pub raw_html: Option<String>,
+    /// Stored body, used when no raw page was kept.
+    pub body: String,
+    /// Stored title.
+    pub title: Option<String>,
+    /// Stored publication time.
+    pub published_at: Option<DateTime<FixedOffset>>,
+    /// Stored validators.
+    pub etag: Option<String>,
+    /// Stored validators.
+    pub last_modified: Option<String>,
+    /// When it was fetched.
+    pub fetched_at: DateTime<Utc>,
+}
