@@ -51,3 +51,19 @@ pub async fn prepare_store(config: &Config) -> anyhow::Result<(Arc<dyn Store>, P
     store.sync_sources(&sources).await?;
     Ok((store, Prepared { migrations, areas }))
 }
+
+/// The extractor for a configuration: the built-in taxonomy, or the user's file named by
+/// `[extract] indicators`. A user taxonomy lives as long as the process (it is read once).
+pub fn extractor_for(config: &Config) -> anyhow::Result<crate::extract::Extractor<'static>> {
+    use crate::extract::Extractor;
+    use crate::taxonomy::Taxonomy;
+    match config.indicators_path() {
+        None => Ok(Extractor::embedded()),
+        Some(path) => {
+            let taxonomy = Taxonomy::from_file(&path)
+                .map_err(|e| crate::config::ConfigError(format!("extract.indicators: {e}")))?;
+            let taxonomy: &'static Taxonomy = Box::leak(Box::new(taxonomy));
+            Ok(Extractor::new(taxonomy, Gazetteer::embedded()))
+        }
+    }
+}

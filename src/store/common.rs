@@ -615,10 +615,11 @@ macro_rules! impl_store {
             ) -> Result<Vec<String>, $crate::store::StoreError> {
                 let rows: Vec<(String,)> = sqlx::query_as(
                     "SELECT url FROM page_queue WHERE source = $1 AND next_attempt_at <= $2 \
-                     ORDER BY next_attempt_at",
+                     AND attempts < $3 ORDER BY next_attempt_at",
                 )
                 .bind(source)
                 .bind(now)
+                .bind($crate::store::MAX_PAGE_ATTEMPTS)
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows.into_iter().map(|(u,)| u).collect())

@@ -66,6 +66,9 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+/// A failed article page is retried on this many runs, then left in `page_queue` for a human.
+pub const MAX_PAGE_ATTEMPTS: i64 = 10;
+
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -141,7 +144,8 @@ pub trait Store: Send + Sync {
         retry_at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
-    /// Failed pages of a source due for another attempt at `now`.
+    /// Failed pages of a source due for another attempt at `now` (fewer than
+    /// [`MAX_PAGE_ATTEMPTS`] attempts so far).
     async fn due_pages(&self, source: &str, now: DateTime<Utc>) -> Result<Vec<String>, StoreError>;
 
     /// Forgets a queued page (stored at last, or given up).

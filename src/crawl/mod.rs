@@ -1,0 +1,326 @@
+//! One crawl of one source: discover → fetch → scrape → extract → store, recorded in
+//! `crawl_runs`.
+//!
+//! A crawl never fails as a whole because of one page: a page that cannot be fetched is queued in
+//! `page_queue` and retried on later runs (so a 500 is not lost even when the feed then answers
+//! 304), and the run ends `partial`. Only a source whose discovery produced nothing but errors ends
+//! `failed`. Cancellation (daemon shutdown) is checked between pages: what is stored stays stored,
+//! the run ends `interrupted`.
+
+mod cache;
+
+use crate::config::{Config, SourceConfig};
+use crate::discover::{self, Candidate};
+use crate::extract::{ExtractOptions, Extractor, EXTRACTOR_VERSION};
+use crate::fetch::{FetchOutcome, Fetcher};
+use crate::store::{NewArticle, RunStats, SaveStatus, Store};
+use cache::StoreValidatorCache;
+use chrono::Utc;
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::watch;
+use url::Url;
+
+/// Errors kept in a run's `message`: enough to diagnose, short enough for a status line.
+const MESSAGE_ERRORS: usize = 3;
+
+/// Everything a crawl needs, shared by all sources of a process.
+pub struct Crawler {
+    store: Arc<dyn Store>,
+    fetcher: Fetcher,
+    extractor: Extractor<'static>,
+    instance: String,
+}
+
+/// What one crawl of one source did.
+#[derive(Debug, Clone)]
+pub struct SourceReport {
+    /// The source.
+    pub source: String,
+    /// Counts as stored in `crawl_runs`.
+    pub stats: RunStats,
+    /// Wall time of the run.
+    pub seconds: f64,
+}
+
+impl Crawler {
+    /// Builds the HTTP client and the extractor for a configuration.
+    pub fn new(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
+        let fetcher = Fetcher::new(&config.http)?;
+        let extractor = crate::cli::context::extractor_for(config)?;
+        let instance = format!(
+            "{}:{}",
+            std::env::var("HOSTNAME").unwrap_or_else(|_| "chiso".into()),
+            std::process::id()
+        );
+        Ok(Self {
+            store,
+            fetcher,
+            extractor,
+            instance,
+        })
+    }
+
+    /// The HTTP client (its counters feed metrics and tests).
+    pub fn fetcher(&self) -> &Fetcher {
+        &self.fetcher
+    }
+
+    /// Crawls every enabled source (or only `only`) concurrently, one task per source.
+    pub async fn crawl_all(
+        self: &Arc<Self>,
+        config: &Config,
+        only: Option<&str>,
+        cancel: watch::Receiver<bool>,
+    ) -> Vec<SourceReport> {
+        let mut tasks = tokio::task::JoinSet::new();
+        for src in config
+            .sources
+            .iter()
+            .filter(|s| only.map_or(s.enabled, |n| s.name == n))
+        {
+            let me = Arc::clone(self);
+            let src = src.clone();
+            let cancel = cancel.clone();
+            tasks.spawn(async move { me.crawl_source(&src, cancel).await });
+        }
+        let mut reports = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            match done {
+                Ok(report) => reports.push(report),
+                Err(e) => tracing::error!("a crawl task panicked: {e}"),
+            }
+        }
+        reports.sort_by(|a, b| a.source.cmp(&b.source));
+        reports
+    }
+
+    /// One crawl of one source. Never returns an error: failures are counted in the report and
+    /// in `crawl_runs`.
+    pub async fn crawl_source(
+        &self,
+        src: &SourceConfig,
+        cancel: watch::Receiver<bool>,
+    ) -> SourceReport {
+        let started = Instant::now();
+        let mut stats = RunStats::default();
+        let mut errors: Vec<String> = Vec::new();
+        let run_id = match self.store.start_run(&src.name, &self.instance).await {
+            Ok(id) => Some(id),
+            Err(e) => {
+                errors.push(format!("cannot record the run: {e}"));
+                None
+            }
+        };
+        let interrupted = self.run(src, &cancel, &mut stats, &mut errors).await;
+        stats.errors = i64::try_from(errors.len()).unwrap_or(i64::MAX);
+        stats.status = if interrupted {
+            "interrupted"
+        } else if errors.is_empty() {
+            "ok"
+        } else if stats.pages_fetched == 0 && stats.not_modified == 0 {
+            "failed"
+        } else {
+            "partial"
+        }
+        .to_string();
+        if !errors.is_empty() {
+            stats.message = Some(
+                errors
+                    .iter()
+                    .take(MESSAGE_ERRORS)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+        }
+        if let Some(id) = run_id {
+            if let Err(e) = self.store.finish_run(id, &stats).await {
+                tracing::error!(source = %src.name, "cannot close crawl run {id}: {e}");
+            }
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        tracing::info!(
+            source = %src.name,
+            status = %stats.status,
+            pages = stats.pages_fetched,
+            not_modified = stats.not_modified,
+            new = stats.new_articles,
+            updated = stats.updated_articles,
+            facts = stats.facts,
+            errors = stats.errors,
+            seconds = format!("{seconds:.1}"),
+            "crawl finished"
+        );
+        SourceReport {
+            source: src.name.clone(),
+            stats,
+            seconds,
+        }
+    }
+
+    /// The body of a run; returns true when it stopped because of cancellation.
+    async fn run(
+        &self,
+        src: &SourceConfig,
+        cancel: &watch::Receiver<bool>,
+        stats: &mut RunStats,
+        errors: &mut Vec<String>,
+    ) -> bool {
+        let mut known = match self.store.source_urls(&src.name).await {
+            Ok(k) => k,
+            Err(e) => {
+                errors.push(format!("cannot read known URLs: {e}"));
+                return false;
+            }
+        };
+        let cache = match StoreValidatorCache::load(self.store.as_ref()).await {
+            Ok(c) => c,
+            Err(e) => {
+                errors.push(format!("cannot read the fetch cache: {e}"));
+                return false;
+            }
+        };
+        let is_known = |urls: &[String]| -> HashSet<String> {
+            urls.iter().filter(|u| known.contains(*u)).cloned().collect()
+        };
+        let report = discover::discover(&self.fetcher, src, &cache, &is_known).await;
+        if let Err(e) = cache.flush(self.store.as_ref()).await {
+            errors.push(format!("cannot save the fetch cache: {e}"));
+        }
+        stats.pages_fetched += i64::try_from(report.pages_fetched).unwrap_or(0);
+        stats.not_modified += i64::try_from(report.not_modified).unwrap_or(0);
+        for (url, message) in &report.errors {
+            tracing::warn!(source = %src.name, %url, "discovery: {message}");
+            errors.push(format!("{url}: {message}"));
+        }
+
+        // Pages that failed before come first, then new candidates.
+        let mut queue: Vec<Candidate> = Vec::new();
+        match self.store.due_pages(&src.name, Utc::now()).await {
+            Ok(due) => queue.extend(due.iter().filter_map(|u| Url::parse(u).ok()).map(|url| {
+                Candidate {
+                    url,
+                    title: None,
+                    published: None,
+                    via: discover::Via::Listing,
+                }
+            })),
+            Err(e) => errors.push(format!("cannot read the retry queue: {e}")),
+        }
+        let mut seen: HashSet<String> = queue.iter().map(|c| c.url.to_string()).collect();
+        for c in report.candidates {
+            let key = c.url.to_string();
+            if !known.contains(&key) && seen.insert(key) {
+                queue.push(c);
+            }
+        }
+
+        for candidate in queue {
+            if *cancel.borrow() {
+                return true;
+            }
+            self.article(src, &candidate, &mut known, stats, errors)
+                .await;
+        }
+        false
+    }
+
+    /// Fetches, scrapes, extracts and stores one article page.
+    async fn article(
+        &self,
+        src: &SourceConfig,
+        candidate: &Candidate,
+        known: &mut HashSet<String>,
+        stats: &mut RunStats,
+        errors: &mut Vec<String>,
+    ) {
+        let url = &candidate.url;
+        if !self.fetcher.allowed(url).await {
+            tracing::debug!(source = %src.name, %url, "disallowed by robots.txt");
+            let _ = self.store.dequeue_page(url.as_str()).await;
+            return;
+        }
+        let page = match self.fetcher.get(url, None).await {
+            Ok(FetchOutcome::Fetched(page)) => page,
+            Ok(FetchOutcome::NotModified) => {
+                stats.not_modified += 1;
+                return;
+            }
+            Err(e) => {
+                stats.pages_fetched += 1;
+                tracing::warn!(source = %src.name, %url, "page failed: {e}");
+                errors.push(e.to_string());
+                self.requeue(src, url.as_str(), &e.to_string()).await;
+                return;
+            }
+        };
+        stats.pages_fetched += 1;
+        let article = crate::scrape::scrape(&page.text, Some(&page.url), src.selectors.as_ref());
+        // The page's own canonical link names the article when it stays on the site.
+        let canonical = article
+            .canonical_url
+            .as_deref()
+            .and_then(|c| Url::parse(c).ok())
+            .filter(|c| crate::fetch::same_site(url, c))
+            .map(|c| discover::canonicalize(&c))
+            .unwrap_or_else(|| discover::canonicalize(url));
+        let key = canonical.to_string();
+        if key != url.as_str() && known.contains(&key) {
+            let _ = self.store.dequeue_page(url.as_str()).await;
+            return;
+        }
+        let published = article.published.or(candidate.published);
+        let opts = ExtractOptions {
+            published: published.map(|p| p.date_naive()),
+            province: Some(src.province.clone()),
+            title: article.title.clone(),
+        };
+        let text = article.text();
+        let facts = self.extractor.extract(&text, &opts);
+        let new = NewArticle {
+            source: src.name.clone(),
+            url: key.clone(),
+            title: article.title.clone().or_else(|| candidate.title.clone()),
+            published_at: published,
+            author: article.author.clone(),
+            sapo: article.sapo.clone(),
+            body: article.body.clone(),
+            raw_html: Some(page.text.clone()),
+            etag: page.etag.clone(),
+            last_modified: page.last_modified.clone(),
+            fetched_at: Utc::now(),
+            extractor_version: EXTRACTOR_VERSION.to_string(),
+        };
+        match self.store.save_article(&new, &facts, &[]).await {
+            Ok(out) => {
+                match out.status {
+                    SaveStatus::New => stats.new_articles += 1,
+                    SaveStatus::Updated => stats.updated_articles += 1,
+                    SaveStatus::Unchanged => {}
+                }
+                if out.status != SaveStatus::Unchanged {
+                    stats.facts += i64::try_from(out.facts).unwrap_or(0);
+                }
+                known.insert(key);
+                known.insert(url.to_string());
+                let _ = self.store.dequeue_page(url.as_str()).await;
+            }
+            Err(e) => {
+                tracing::error!(source = %src.name, %url, "cannot store article: {e}");
+                errors.push(format!("{url}: cannot store: {e}"));
+                self.requeue(src, url.as_str(), &e.to_string()).await;
+            }
+        }
+    }
+
+    /// Queues a failed page: the next run of the source fetches it again (the store gives up
+    /// after `MAX_PAGE_ATTEMPTS`).
+    async fn requeue(&self, src: &SourceConfig, url: &str, error: &str) {
+        let retry_at = Utc::now();
+        if let Err(e) = self.store.queue_page(&src.name, url, error, retry_at).await {
+            tracing::error!(source = %src.name, %url, "cannot queue page for retry: {e}");
+        }
+    }
+}
