@@ -6,6 +6,7 @@
 mod admin;
 pub mod context;
 pub mod extract;
+pub mod reprocess;
 pub mod scrape;
 
 use clap::{Args, Parser, Subcommand};
@@ -50,7 +51,7 @@ pub enum Command {
     /// Export every fact with its provenance.
     Export(PassThrough),
     /// Re-run scraping and extraction on stored pages, without the network.
-    Reprocess(PassThrough),
+    Reprocess(reprocess::ReprocessArgs),
     /// List, test, dispatch and retry alerts.
     Alerts(PassThrough),
     /// Per-source state of the crawler and pending alerts.
@@ -131,7 +132,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Trend(_) => Ok(not_yet_available("trend")),
         Command::Query(_) => Ok(not_yet_available("query")),
         Command::Export(_) => Ok(not_yet_available("export")),
-        Command::Reprocess(_) => Ok(not_yet_available("reprocess")),
+        Command::Reprocess(args) => reprocess::run(cli.config.as_deref(), args),
         Command::Alerts(_) => Ok(not_yet_available("alerts")),
         Command::Status => Ok(not_yet_available("status")),
         Command::Db {

@@ -293,7 +293,7 @@ macro_rules! impl_store {
                 alerts: &[$crate::store::NewAlert],
             ) -> Result<$crate::store::SaveOutcome, $crate::store::StoreError> {
                 use $crate::store::SaveStatus;
-                let hash = $crate::store::content_hash(a.title.as_deref(), &a.body);
+                let hash = $crate::store::content_hash(a.title.as_deref(), a.sapo.as_deref(), &a.body);
                 let raw = a.raw_html.as_deref().map($crate::store::common::compress);
                 let now = chrono::Utc::now();
                 let mut tx = self.pool.begin().await?;

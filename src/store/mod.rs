@@ -185,12 +185,14 @@ pub async fn open(url: &str, max_connections: u32) -> Result<Arc<dyn Store>, Sto
     }
 }
 
-/// The content hash stored with an article: changes when its title or text changes, not when
-/// the page around it (ads, related links) does.
-pub fn content_hash(title: Option<&str>, body: &str) -> String {
+/// The content hash stored with an article: changes when its title, sapo or text changes, not
+/// when the page around it (ads, related links) does.
+pub fn content_hash(title: Option<&str>, sapo: Option<&str>, body: &str) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(title.unwrap_or("").as_bytes());
+    h.update([0u8]);
+    h.update(sapo.unwrap_or("").as_bytes());
     h.update([0u8]);
     h.update(body.as_bytes());
     let digest = h.finalize();
