@@ -4,10 +4,12 @@
 //! configuration errors to exit code 2 and everything else to 1.
 
 mod admin;
+pub mod alerts;
 pub mod context;
 pub mod extract;
 pub mod reprocess;
 pub mod scrape;
+pub mod trend;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -45,15 +47,15 @@ pub enum Command {
     /// Scrape article fields from saved HTML.
     Scrape(scrape::ScrapeArgs),
     /// Show the series of one indicator for one area.
-    Trend(PassThrough),
+    Trend(trend::TrendArgs),
     /// List areas, indicators or reports.
-    Query(PassThrough),
+    Query(trend::QueryArgs),
     /// Export every fact with its provenance.
-    Export(PassThrough),
+    Export(trend::ExportArgs),
     /// Re-run scraping and extraction on stored pages, without the network.
     Reprocess(reprocess::ReprocessArgs),
     /// List, test, dispatch and retry alerts.
-    Alerts(PassThrough),
+    Alerts(alerts::AlertsArgs),
     /// Per-source state of the crawler and pending alerts.
     Status,
     /// Database maintenance.
@@ -95,14 +97,6 @@ pub struct CrawlArgs {
     pub source: Option<String>,
 }
 
-/// Arguments of commands whose options land with a later feature.
-#[derive(Debug, Args)]
-pub struct PassThrough {
-    /// Arguments of the command.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    pub args: Vec<String>,
-}
-
 /// Runs one command and maps its outcome to an exit code.
 pub fn main(cli: Cli) -> ExitCode {
     init_logging();
@@ -129,11 +123,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Run => Ok(not_yet_available("run")),
         Command::Crawl(_) => Ok(not_yet_available("crawl")),
-        Command::Trend(_) => Ok(not_yet_available("trend")),
-        Command::Query(_) => Ok(not_yet_available("query")),
-        Command::Export(_) => Ok(not_yet_available("export")),
+        Command::Trend(args) => trend::trend(cli.config.as_deref(), args),
+        Command::Query(args) => trend::query(cli.config.as_deref(), args),
+        Command::Export(args) => trend::export(cli.config.as_deref(), args),
         Command::Reprocess(args) => reprocess::run(cli.config.as_deref(), args),
-        Command::Alerts(_) => Ok(not_yet_available("alerts")),
+        Command::Alerts(args) => alerts::run(cli.config.as_deref(), args),
         Command::Status => Ok(not_yet_available("status")),
         Command::Db {
             command: DbCommand::Migrate,

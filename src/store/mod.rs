@@ -5,11 +5,15 @@
 //! written with `$N` placeholders that SQLite and PostgreSQL both accept) and differ only where the
 //! dialect forces it: connection options and migrations (`sqlite.rs`, `postgres.rs`).
 
+mod alerts;
 mod common;
 mod postgres;
+mod query;
 mod sqlite;
 mod types;
 
+pub use alerts::AlertStore;
+pub use query::QueryStore;
 pub use types::*;
 
 use crate::extract::Fact;
@@ -78,9 +82,10 @@ pub enum Backend {
     Postgres,
 }
 
-/// Everything the program asks of a database. One implementation per backend.
+/// Everything the program asks of a database. One implementation per backend. The alert outbox
+/// ([`AlertStore`]) and the trend queries ([`QueryStore`]) live in traits of their own files.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: AlertStore + QueryStore + Send + Sync {
     /// The backend behind this store.
     fn backend(&self) -> Backend;
 

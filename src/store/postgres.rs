@@ -1,6 +1,8 @@
 //! PostgreSQL backend: several instances share one database and claim work with row leases.
 
+use super::alerts::impl_alerts_store;
 use super::common::impl_store;
+use super::query::impl_query_store;
 use super::{Backend, StoreError};
 use sqlx::migrate::Migrator;
 use sqlx::postgres::PgPoolOptions;
@@ -45,3 +47,5 @@ impl PgStore {
 }
 
 impl_store!(PgStore, Postgres);
+impl_alerts_store!(PgStore, Postgres);
+impl_query_store!(PgStore, Postgres);

@@ -1,6 +1,8 @@
 //! SQLite backend: one file in WAL mode, the default for a single instance.
 
+use super::alerts::impl_alerts_store;
 use super::common::impl_store;
+use super::query::impl_query_store;
 use super::{Backend, StoreError};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -76,6 +78,8 @@ fn sqlite_path(url: &str) -> String {
 }
 
 impl_store!(SqliteStore, Sqlite);
+impl_alerts_store!(SqliteStore, Sqlite);
+impl_query_store!(SqliteStore, Sqlite);
 
 #[cfg(test)]
 mod tests {
