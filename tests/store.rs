@@ -71,6 +71,12 @@ async fn round_trip(store: Arc<dyn Store>) {
 
     // First report: 2023 actual and a 2024 target.
     let a1 = article("https://baohatinh.vn/a-post1.html", "báo cáo một", 6);
+    let alert = |event: &str, key: &str| store::NewAlert {
+        channel: "team".into(),
+        event: event.into(),
+        dedupe_key: key.into(),
+        payload: "{}".into(),
+    };
     let out = store
         .save_article(
             &a1,
@@ -78,12 +84,17 @@ async fn round_trip(store: Arc<dyn Store>) {
                 fact(8850.26, 2023, Kind::Actual),
                 fact(10230.09, 2024, Kind::Target),
             ],
-            &[],
+            &[alert("new", "k1"), alert("updated", "k1")],
         )
         .await
         .expect("save");
     assert_eq!(out.status, SaveStatus::New);
     assert_eq!(out.facts, 2);
+    assert_eq!(
+        store.counts().await.unwrap().alerts,
+        1,
+        "only the new-event row"
+    );
 
     // Same content again: unchanged, facts not duplicated.
     let again = store
@@ -104,10 +115,16 @@ async fn round_trip(store: Arc<dyn Store>) {
                 fact(8850.0, 2023, Kind::Actual),
                 fact(10230.09, 2024, Kind::Target),
             ],
-            &[],
+            &[
+                alert("new", "k2"),
+                alert("updated", "k1"),
+                alert("updated", "k3"),
+            ],
         )
         .await
         .expect("update");
+    // The repeated key is dropped, the changed one queued; no "new" row for an update.
+    assert_eq!(store.counts().await.unwrap().alerts, 2);
     assert_eq!(upd.status, SaveStatus::Updated);
     let facts = store.article_facts(out.article_id).await.unwrap();
     assert_eq!(facts.len(), 2, "facts replaced, not duplicated");

@@ -383,7 +383,11 @@ macro_rules! impl_store {
                     }
                 };
                 Self::insert_facts(&mut tx, id, facts, &a.extractor_version).await?;
-                for al in alerts {
+                // "new" rows belong to a first save, "updated" rows to a changed article; an
+                // "updated" row whose facts did not change repeats an earlier dedupe_key and is
+                // dropped by the unique key.
+                let wanted = if status == SaveStatus::New { "new" } else { "updated" };
+                for al in alerts.iter().filter(|al| al.event == wanted) {
                     sqlx::query(
                         "INSERT INTO alerts (article_id, channel, event, dedupe_key, payload, \
                          status, next_attempt_at, created_at) \

@@ -49,7 +49,8 @@ pub struct NewArticle {
 pub struct NewAlert {
     /// Channel name.
     pub channel: String,
-    /// `new` or `updated`.
+    /// `new` (stored only when the article is saved for the first time) or `updated` (stored
+    /// only when a known article's content changed).
     pub event: String,
     /// Unique per channel: a second save of the same report does not queue it twice.
     pub dedupe_key: String,
