@@ -6,7 +6,9 @@
 
 pub mod cli;
 pub mod config;
+pub mod discover;
 pub mod extract;
+pub mod fetch;
 pub mod gazetteer;
 pub mod scrape;
 pub mod store;
