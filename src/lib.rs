@@ -6,6 +6,9 @@
 
 pub mod cli;
 pub mod config;
+pub mod crawl;
+pub mod daemon;
+pub mod demo;
 pub mod discover;
 pub mod extract;
 pub mod fetch;

@@ -89,3 +89,66 @@ pub fn db_migrate(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
         Ok(ExitCode::SUCCESS)
     })
 }
+
+/// `chiso status`: per source, the last run and its outcome, the next scheduled run, consecutive
+/// failures, articles and facts; then alerts by status.
+pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
+    use croner::parser::{CronParser, Seconds};
+    let config = load_config(explicit)?;
+    let rt = runtime()?;
+    let (rows, alerts) = rt.block_on(async {
+        let (store, _) = prepare_store(&config).await?;
+        anyhow::Ok((store.source_status().await?, store.alert_counts().await?))
+    })?;
+    let tz = crate::scrape::vietnam();
+    let now = chrono::Utc::now().with_timezone(&tz);
+    let fmt = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    println!(
+        "{:<16} {:<16} {:<11} {:<16} {:<16} {:>5} {:>8} {:>7}",
+        "source", "last run", "outcome", "last success", "next run", "fails", "articles", "facts"
+    );
+    for r in &rows {
+        let next = config
+            .source(&r.name)
+            .filter(|s| s.enabled)
+            .and_then(|s| {
+                CronParser::builder()
+                    .seconds(Seconds::Required)
+                    .dom_and_dow(true)
+                    .build()
+                    .parse(&s.schedule)
+                    .ok()
+            })
+            .and_then(|c| c.find_next_occurrence(&now, false).ok())
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| "(disabled)".into());
+        let outcome = match (&r.last_status, r.last_finished) {
+            (Some(s), _) => s.clone(),
+            (None, _) => "never run".into(),
+        };
+        println!(
+            "{:<16} {:<16} {:<11} {:<16} {:<16} {:>5} {:>8} {:>7}",
+            r.name,
+            fmt(r.last_started),
+            outcome,
+            fmt(r.last_success),
+            next,
+            r.consecutive_failures,
+            r.articles,
+            r.facts
+        );
+    }
+    let alerts: Vec<String> = alerts.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    println!(
+        "alerts: {}",
+        if alerts.is_empty() {
+            "none".to_string()
+        } else {
+            alerts.join(", ")
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}

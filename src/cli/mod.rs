@@ -6,6 +6,7 @@
 mod admin;
 pub mod alerts;
 pub mod context;
+mod crawl;
 pub mod extract;
 pub mod reprocess;
 pub mod scrape;
@@ -70,6 +71,8 @@ pub enum Command {
     },
     /// List the configured sources.
     Sources,
+    /// Serve a small built-in site on 127.0.0.1, crawl it into a fresh SQLite file, show the result.
+    Demo(crate::demo::DemoArgs),
 }
 
 /// `chiso db ...`
@@ -99,7 +102,12 @@ pub struct CrawlArgs {
 
 /// Runs one command and maps its outcome to an exit code.
 pub fn main(cli: Cli) -> ExitCode {
-    init_logging();
+    // The daemon sets its level from the configuration; a one-shot crawl reports progress.
+    match cli.command {
+        Command::Run => {}
+        Command::Crawl(_) => init_logging("info"),
+        _ => init_logging("warn"),
+    }
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -121,14 +129,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let selectors = source_selectors(cli.config.as_deref(), args.source.as_deref())?;
             scrape::run_with(args, selectors.as_ref())
         }
-        Command::Run => Ok(not_yet_available("run")),
-        Command::Crawl(_) => Ok(not_yet_available("crawl")),
+        Command::Run => crawl::run(cli.config.as_deref()),
+        Command::Crawl(args) => crawl::crawl(cli.config.as_deref(), args),
         Command::Trend(args) => trend::trend(cli.config.as_deref(), args),
         Command::Query(args) => trend::query(cli.config.as_deref(), args),
         Command::Export(args) => trend::export(cli.config.as_deref(), args),
         Command::Reprocess(args) => reprocess::run(cli.config.as_deref(), args),
         Command::Alerts(args) => alerts::run(cli.config.as_deref(), args),
-        Command::Status => Ok(not_yet_available("status")),
+        Command::Status => admin::status(cli.config.as_deref()),
         Command::Db {
             command: DbCommand::Migrate,
         } => admin::db_migrate(cli.config.as_deref()),
@@ -136,6 +144,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             command: ConfigCommand::Check,
         } => admin::config_check(cli.config.as_deref()),
         Command::Sources => admin::sources(cli.config.as_deref()),
+        Command::Demo(args) => {
+            context::runtime()?.block_on(crate::demo::run(args))?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -188,11 +200,12 @@ pub(crate) fn not_yet_available(what: &str) -> ExitCode {
 }
 
 /// Logs go to stderr (journald keeps them), without colours unless stderr is a terminal; the
-/// level comes from `RUST_LOG`, else `warn` so that command output stays clean.
-fn init_logging() {
+/// level comes from `RUST_LOG`, else `default` (`warn` for commands whose output is data).
+pub(crate) fn init_logging(default: &str) {
     use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(default))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -183,7 +183,10 @@ impl Crawler {
             }
         };
         let is_known = |urls: &[String]| -> HashSet<String> {
-            urls.iter().filter(|u| known.contains(*u)).cloned().collect()
+            urls.iter()
+                .filter(|u| known.contains(*u))
+                .cloned()
+                .collect()
         };
         let report = discover::discover(&self.fetcher, src, &cache, &is_known).await;
         if let Err(e) = cache.flush(self.store.as_ref()).await {
@@ -199,14 +202,19 @@ impl Crawler {
         // Pages that failed before come first, then new candidates.
         let mut queue: Vec<Candidate> = Vec::new();
         match self.store.due_pages(&src.name, Utc::now()).await {
-            Ok(due) => queue.extend(due.iter().filter_map(|u| Url::parse(u).ok()).map(|url| {
-                Candidate {
-                    url,
-                    title: None,
-                    published: None,
-                    via: discover::Via::Listing,
-                }
-            })),
+            Ok(due) => {
+                queue.extend(
+                    due.iter()
+                        .filter_map(|u| Url::parse(u).ok())
+                        .map(|url| Candidate {
+                            url,
+                            title: None,
+                            published: None,
+                            lastmod: None,
+                            via: discover::Via::Listing,
+                        }),
+                )
+            }
             Err(e) => errors.push(format!("cannot read the retry queue: {e}")),
         }
         let mut seen: HashSet<String> = queue.iter().map(|c| c.url.to_string()).collect();

@@ -8,6 +8,8 @@
 //! stop between pages (what is stored stays stored, their run ends `interrupted`), and the process
 //! exits 0 once they finished or `[daemon] shutdown_timeout_s` passed.
 
+pub mod notify;
+
 use crate::cli::context::prepare_store;
 use crate::config::{Config, SourceConfig};
 use crate::crawl::Crawler;
@@ -94,14 +96,35 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             },
         )
         .map_err(|e| {
-            anyhow::anyhow!("source {:?}: cannot schedule {:?}: {e}", src.name, src.schedule)
+            anyhow::anyhow!(
+                "source {:?}: cannot schedule {:?}: {e}",
+                src.name,
+                src.schedule
+            )
         })?;
         scheduler.add(job).await?;
     }
     scheduler.start().await?;
     tracing::info!(jobs = slots.len(), "scheduler started");
+    notify::notify(&format!(
+        "READY=1\nSTATUS=scheduling {} source(s)",
+        slots.len()
+    ));
+    let watchdog = notify::watchdog_interval().map(|every| {
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                notify::notify("WATCHDOG=1");
+            }
+        })
+    });
 
     wait_for_signal().await;
+    notify::notify("STOPPING=1");
+    if let Some(w) = watchdog {
+        w.abort();
+    }
     tracing::info!("stopping: no new runs, waiting for running crawls");
     let _ = cancel_tx.send(true);
     if let Err(e) = scheduler.shutdown().await {

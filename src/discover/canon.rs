@@ -12,8 +12,25 @@ use url::Url;
 /// Query parameters that only say where a click came from (compared in lower case). `utm_*`,
 /// `pk_*` and `mtm_*` are dropped by prefix.
 const TRACKING_PARAMS: &[&str] = &[
-    "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
-    "_ga", "_gl", "zarsrc", "gidzl", "zlink", "ocid", "cmpid", "spm", "share", "from_source",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gclsrc",
+    "msclkid",
+    "yclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "zarsrc",
+    "gidzl",
+    "zlink",
+    "ocid",
+    "cmpid",
+    "spm",
+    "share",
+    "from_source",
 ];
 const TRACKING_PREFIXES: &[&str] = &["utm_", "pk_", "mtm_"];
 
@@ -88,13 +105,22 @@ mod tests {
             c("https://baocantho.com.vn/x-a123.html?fbclid=AbC&zarsrc=31&gidzl=q"),
             "https://baocantho.com.vn/x-a123.html"
         );
-        assert_eq!(c("https://baocantho.com.vn/thoi-su/?p=2&utm_campaign=x"), "https://baocantho.com.vn/thoi-su/?p=2");
-        assert_eq!(c("http://baonghean.vn:80/a-10264872.html?"), "http://baonghean.vn/a-10264872.html");
+        assert_eq!(
+            c("https://baocantho.com.vn/thoi-su/?p=2&utm_campaign=x"),
+            "https://baocantho.com.vn/thoi-su/?p=2"
+        );
+        assert_eq!(
+            c("http://baonghean.vn:80/a-10264872.html?"),
+            "http://baonghean.vn/a-10264872.html"
+        );
     }
 
     #[test]
     fn keeps_meaningful_query_and_path_case() {
-        assert_eq!(c("https://x.vn/News/Detail.aspx?id=5&cat=2"), "https://x.vn/News/Detail.aspx?id=5&cat=2");
+        assert_eq!(
+            c("https://x.vn/News/Detail.aspx?id=5&cat=2"),
+            "https://x.vn/News/Detail.aspx?id=5&cat=2"
+        );
     }
 
     #[test]

@@ -33,7 +33,10 @@ pub fn parse_feed(body: &[u8], base: &Url) -> Result<Vec<Candidate>, DiscoverErr
             .title
             .map(|t| t.content.trim().to_string())
             .filter(|t| !t.is_empty());
-        let published = entry.published.or(entry.updated).map(|d| d.with_timezone(&vn_offset()));
+        let published = entry
+            .published
+            .or(entry.updated)
+            .map(|d| d.with_timezone(&vn_offset()));
         out.push(Candidate {
             url: canonicalize(&url),
             title,
@@ -70,11 +73,23 @@ mod tests {
 </channel></rss>"#;
         let c = parse_feed(xml.as_bytes(), &base).unwrap();
         assert_eq!(c.len(), 2, "{c:?}");
-        assert_eq!(c[0].url.as_str(), "https://baothanhhoa.vn/thu-ngan-sach-tang-244736.htm");
+        assert_eq!(
+            c[0].url.as_str(),
+            "https://baothanhhoa.vn/thu-ngan-sach-tang-244736.htm"
+        );
         assert_eq!(c[0].title.as_deref(), Some("Thu ngân sách tăng"));
-        assert_eq!(c[0].published.unwrap().to_rfc3339(), "2026-01-08T18:21:00+07:00");
-        assert_eq!(c[1].url.as_str(), "https://baothanhhoa.vn/bai-tuong-doi-244737.htm");
-        assert_eq!(c[1].published.unwrap().to_rfc3339(), "2026-01-08T18:00:00+07:00");
+        assert_eq!(
+            c[0].published.unwrap().to_rfc3339(),
+            "2026-01-08T18:21:00+07:00"
+        );
+        assert_eq!(
+            c[1].url.as_str(),
+            "https://baothanhhoa.vn/bai-tuong-doi-244737.htm"
+        );
+        assert_eq!(
+            c[1].published.unwrap().to_rfc3339(),
+            "2026-01-08T18:00:00+07:00"
+        );
         assert_eq!(c[0].via, Via::Feed);
     }
 

@@ -93,7 +93,11 @@ mod tests {
         let t0 = Instant::now();
         drop(lim.acquire("a.example").await);
         drop(lim.acquire("b.example").await);
-        assert_eq!(Instant::now(), t0, "first request to each host waits for nothing");
+        assert_eq!(
+            Instant::now(),
+            t0,
+            "first request to each host waits for nothing"
+        );
         drop(lim.acquire("A.example").await);
         assert!(Instant::now() >= t0 + Duration::from_millis(500));
     }

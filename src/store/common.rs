@@ -130,6 +130,36 @@ impl From<SeriesDbRow> for super::SeriesRow {
     }
 }
 
+/// A row of the `source_status` query.
+#[derive(sqlx::FromRow)]
+pub(super) struct SourceStatusRow {
+    pub name: String,
+    pub enabled: bool,
+    pub last_started: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_finished: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_status: Option<String>,
+    pub last_success: Option<chrono::DateTime<chrono::Utc>>,
+    pub consecutive_failures: i64,
+    pub articles: i64,
+    pub facts: i64,
+}
+
+impl From<SourceStatusRow> for super::SourceStatus {
+    fn from(r: SourceStatusRow) -> Self {
+        super::SourceStatus {
+            name: r.name,
+            enabled: r.enabled,
+            last_started: r.last_started,
+            last_finished: r.last_finished,
+            last_status: r.last_status,
+            last_success: r.last_success,
+            consecutive_failures: r.consecutive_failures,
+            articles: r.articles,
+            facts: r.facts,
+        }
+    }
+}
+
 /// An `articles` row as `raw_pages` reads it.
 #[derive(sqlx::FromRow)]
 pub(super) struct RawPageRow {
@@ -658,6 +688,45 @@ macro_rules! impl_store {
                 let rows: Vec<$crate::store::common::RawPageRow> =
                     qb.build_query_as().fetch_all(&self.pool).await?;
                 rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn source_status(
+                &self,
+            ) -> Result<Vec<$crate::store::SourceStatus>, $crate::store::StoreError> {
+                let rows: Vec<$crate::store::common::SourceStatusRow> = sqlx::query_as(
+                    "WITH last AS ( \
+                       SELECT source, MAX(id) AS id FROM crawl_runs GROUP BY source), \
+                     ok AS ( \
+                       SELECT source, MAX(id) AS id, MAX(finished_at) AS at FROM crawl_runs \
+                       WHERE status IN ('ok', 'partial') GROUP BY source) \
+                     SELECT s.name, s.enabled, r.started_at AS last_started, \
+                       r.finished_at AS last_finished, r.status AS last_status, \
+                       ok.at AS last_success, \
+                       (SELECT COUNT(*) FROM crawl_runs c WHERE c.source = s.name \
+                          AND c.status = 'failed' AND c.id > COALESCE(ok.id, 0)) \
+                          AS consecutive_failures, \
+                       (SELECT COUNT(*) FROM articles a WHERE a.source = s.name) AS articles, \
+                       (SELECT COUNT(*) FROM facts f JOIN articles a ON a.id = f.article_id \
+                          WHERE a.source = s.name) AS facts \
+                     FROM sources s \
+                     LEFT JOIN last ON last.source = s.name \
+                     LEFT JOIN crawl_runs r ON r.id = last.id \
+                     LEFT JOIN ok ON ok.source = s.name \
+                     ORDER BY s.name",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn alert_counts(
+                &self,
+            ) -> Result<Vec<(String, i64)>, $crate::store::StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT status, COUNT(*) FROM alerts GROUP BY status ORDER BY status",
+                )
+                .fetch_all(&self.pool)
+                .await?)
             }
 
             async fn replace_facts(

@@ -165,6 +165,12 @@ pub trait Store: AlertStore + QueryStore + Send + Sync {
         limit: i64,
     ) -> Result<Vec<RawPage>, StoreError>;
 
+    /// Per-source state for `chiso status`: last run, consecutive failed runs, articles, facts.
+    async fn source_status(&self) -> Result<Vec<SourceStatus>, StoreError>;
+
+    /// Alerts by status (`pending`, `sending`, `sent`, `failed`).
+    async fn alert_counts(&self) -> Result<Vec<(String, i64)>, StoreError>;
+
     /// Replaces the facts of an article whose text did not change (a new extractor version).
     async fn replace_facts(
         &self,

@@ -229,3 +229,26 @@ pub struct RawPage {
     /// When it was fetched.
     pub fetched_at: DateTime<Utc>,
 }
+
+/// What `chiso status` shows of one source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceStatus {
+    /// Source name.
+    pub name: String,
+    /// Enabled in the configuration last synced.
+    pub enabled: bool,
+    /// Start of the last run.
+    pub last_started: Option<DateTime<Utc>>,
+    /// End of the last run (None while running).
+    pub last_finished: Option<DateTime<Utc>>,
+    /// Status of the last run.
+    pub last_status: Option<String>,
+    /// End of the last run that was `ok` or `partial`.
+    pub last_success: Option<DateTime<Utc>>,
+    /// Runs ended `failed` since the last success.
+    pub consecutive_failures: i64,
+    /// Articles stored.
+    pub articles: i64,
+    /// Facts stored.
+    pub facts: i64,
+}

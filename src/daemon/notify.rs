@@ -1,0 +1,39 @@
+//! systemd readiness protocol: `READY=1`, `STATUS=`, `WATCHDOG=1`, `STOPPING=1` sent as datagrams
+//! to `$NOTIFY_SOCKET`. Outside systemd (no variable) every call is a no-op.
+
+use std::time::Duration;
+
+/// Sends one notification; errors are logged, never fatal (a lost READY only delays systemd).
+pub fn notify(state: &str) {
+    let Some(path) = std::env::var_os("NOTIFY_SOCKET") else {
+        return;
+    };
+    if let Err(e) = send(&path.to_string_lossy(), state) {
+        tracing::warn!("sd_notify {state:?}: {e}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn send(path: &str, state: &str) -> std::io::Result<()> {
+    use std::os::linux::net::SocketAddrExt;
+    use std::os::unix::net::{SocketAddr, UnixDatagram};
+    let sock = UnixDatagram::unbound()?;
+    let addr = match path.strip_prefix('@') {
+        Some(name) => SocketAddr::from_abstract_name(name.as_bytes())?,
+        None => SocketAddr::from_pathname(path)?,
+    };
+    sock.send_to_addr(state.as_bytes(), &addr)?;
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn send(_path: &str, _state: &str) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Half of `$WATCHDOG_USEC`, the interval at which `WATCHDOG=1` must be sent, when systemd asked
+/// for a watchdog.
+pub fn watchdog_interval() -> Option<Duration> {
+    let usec: u64 = std::env::var("WATCHDOG_USEC").ok()?.parse().ok()?;
+    (usec > 0).then(|| Duration::from_micros(usec / 2))
+}
