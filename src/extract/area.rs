@@ -58,6 +58,10 @@ pub(crate) struct RawMention {
 
 /// Finds `level word + Name` at token `i`.
 pub(crate) fn raw_mention_at(t: &Toks<'_>, i: usize) -> Option<RawMention> {
+    // "xã" inside "thị xã" is not a level word of its own.
+    if t.low(i) == "xã" && i > 0 && t.low(i - 1) == "thị" {
+        return None;
+    }
     let (level_idx, mut k) = LEVEL_WORDS
         .iter()
         .enumerate()
@@ -74,12 +78,17 @@ pub(crate) fn raw_mention_at(t: &Toks<'_>, i: usize) -> Option<RawMention> {
     let mut end = k;
     while end < t.len() && end - name_start < 6 {
         let tok = t.toks[end];
+        let after_apostrophe = end > name_start && t.low(end - 1) == "'" && !tok.space_before;
         let ok = match tok.kind {
-            TokKind::Word => tok.upper,
+            TokKind::Word => tok.upper || after_apostrophe,
             // "Phường 5", "Quận 1"
             TokKind::Num => end == name_start && t.low(end).len() <= 2,
             TokKind::Punct => {
-                t.low(end) == "-" && end > name_start && t.get(end + 1).is_some_and(|x| x.upper)
+                let glued_word = t.get(end + 1).is_some_and(|x| !x.space_before && x.kind == TokKind::Word);
+                end > name_start
+                    && ((t.low(end) == "-" && t.get(end + 1).is_some_and(|x| x.upper))
+                        // "Ea H'leo"
+                        || (t.low(end) == "'" && !tok.space_before && glued_word))
             }
         };
         if !ok {
@@ -275,7 +284,7 @@ pub(crate) fn generic_level(w: &str) -> Option<Level> {
 /// `toàn huyện`, `cả tỉnh`, `của huyện`, `trên địa bàn` at `i`: the referenced level (`None`:
 /// the subject itself) and the index after the reference.
 pub(crate) fn generic_at(t: &Toks<'_>, i: usize) -> Option<(Option<Level>, usize)> {
-    let k = t.any_at(i, &["toàn", "cả", "trên địa bàn", "của"])?;
+    let k = t.any_at(i, &["toàn", "cả", "trên địa bàn"])?;
     let found = LEVEL_WORDS
         .iter()
         .find_map(|(w, ty, _)| t.phrase_at(k, w).map(|e| (generic_level(ty), e)));

@@ -229,11 +229,13 @@ struct SentCtx<'m> {
     state: Option<Period>,
     in_target_list: bool,
     frame: Option<usize>,
+    events: Context,
 }
 
 impl<'a, 'g> Article<'a, 'g> {
     fn walk(&mut self, sents: &[Sentence], clauses: &[Clause]) {
-        let mut state: Option<Period> = None;
+        // A sentence with no stated period describes the publication year.
+        let mut state: Option<Period> = self.published.map(|d| Period::Year(d.year()));
         let mut target_para: Option<usize> = None;
         let mut mentions: Vec<Mention> = Vec::new();
         let mut cues: Vec<(usize, u8)> = Vec::new();
@@ -269,6 +271,7 @@ impl<'a, 'g> Article<'a, 'g> {
                 }
             });
             let frame = self.frame_of(s, clauses);
+            let events = Context::of_clause(&self.t, s.start, s.end);
             for ci in s.clauses.0..s.clauses.1 {
                 let Some(c) = clauses.get(ci) else { continue };
                 let ctx = SentCtx {
@@ -277,6 +280,7 @@ impl<'a, 'g> Article<'a, 'g> {
                     state,
                     in_target_list: target_para.is_some(),
                     frame,
+                    events,
                 };
                 let found = self.clause(c, s, &ctx, &mut qs);
                 if !found && self.is_heading(c, clauses.get(ci + 1), sents.get(si + 1), clauses) {
@@ -347,7 +351,7 @@ impl<'a, 'g> Article<'a, 'g> {
         if qs.is_empty() {
             return false;
         }
-        let neg = Context::of_clause(t, c.start, c.end);
+        let neg = Context::of_clause(t, c.start, c.end).with_events_of(&ctx.events);
         let mut last_level: Option<usize> = None; // index into self.out
         let mut attach_end = c.start; // end of the last level or attribute (with its tail)
         let mut prev_end = c.start;
@@ -406,7 +410,7 @@ impl<'a, 'g> Article<'a, 'g> {
                     attach_end = self.tail_end(q.end, c.end);
                 }
             }
-            prev_end = q.end;
+            prev_end = attach_end.max(q.end);
         }
         true
     }
@@ -490,7 +494,8 @@ impl<'a, 'g> Article<'a, 'g> {
                     before
                 }
             }
-            UnitClass::Percent if !has_before => {
+            _ if !has_before => {
+                // "có 21.340 ha cà phê", "100% số xã đạt chuẩn": the metric follows.
                 let mut k = q.end;
                 if matches!(t.low(k), "số" | "các") {
                     k += 1;
@@ -499,6 +504,10 @@ impl<'a, 'g> Article<'a, 'g> {
             }
             _ => before,
         };
+        // "với giá 4,2 tỷ đồng", "giá lúa 7.000 đồng": the price of one good.
+        if q.unit.class == UnitClass::Money && t.low(q.cue_start.wrapping_sub(1)) == "giá" {
+            return None;
+        }
         if metric_range.1 <= metric_range.0 {
             return None;
         }
@@ -645,7 +654,8 @@ impl<'a, 'g> Article<'a, 'g> {
                 return Kind::Target;
             }
         }
-        if deadline && actual.is_none() {
+        let future = |p: Period| self.published.is_none_or(|d| p.year() > d.year());
+        if deadline && actual.is_none() && per.is_some_and(future) {
             return Kind::Target;
         }
         if let (Some(p), Some(d)) = (per, self.published) {
@@ -664,8 +674,18 @@ impl<'a, 'g> Article<'a, 'g> {
     fn area_for(&self, at: usize, c: &Clause, ctx: &SentCtx<'_>) -> Option<AreaRef<'g>> {
         let t = &self.t;
         let mut k = at;
+        // Areas in brackets are asides: "tỉnh Quảng Trị (sau hợp nhất với tỉnh Quảng Bình)".
+        let mut depth = 0i32;
         while k > c.start {
             k -= 1;
+            if t.is_punct(k, ')') {
+                depth += 1;
+            } else if t.is_punct(k, '(') {
+                depth -= 1;
+            }
+            if depth > 0 {
+                continue;
+            }
             if let Some(m) = area::raw_mention_at(t, k) {
                 if m.end <= at {
                     return Some(self.res.resolve(t, &m, self.subject.as_ref()));

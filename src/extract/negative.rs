@@ -37,7 +37,7 @@ const CUES: &[(&str, u8)] = &[
     ("bằng khen", AWARD),
     ("giấy khen", AWARD),
     ("khen thưởng", AWARD),
-    ("giấy chứng nhận", AWARD),
+    ("trao giấy chứng nhận", AWARD),
     ("trao giải", AWARD),
     ("đạt giải", AWARD),
     ("giải nhất", AWARD),
@@ -85,6 +85,11 @@ const CUES: &[(&str, u8)] = &[
     ("áp thấp", WEATHER),
     ("sức gió", WEATHER),
     ("tỷ số", SPORTS),
+    ("vận động viên", SPORTS),
+    ("về nhất", SPORTS),
+    ("vô địch", SPORTS),
+    ("bỏng", ACCIDENT),
+    ("đấu giá", SINGLE),
     ("bàn thắng", SPORTS),
     ("ghi bàn", SPORTS),
     ("trận đấu", SPORTS),
@@ -133,32 +138,49 @@ impl Context {
     }
 
     /// True when a fact of this unit class cannot be trusted in this clause.
+    ///
+    /// Weather readings and lottery numbers carry no unit and never get here, so those tags
+    /// only document the context; a report may well mention the lottery's revenue.
     pub fn blocks(&self, class: UnitClass) -> bool {
-        if self.has(WEATHER) || self.has(SPORTS) || self.has(LOTTERY) {
+        if self.has(SPORTS) {
             return true;
         }
         if self.has(ACCIDENT) && !self.has_case_count {
             return true;
         }
+        if self.has(DONATION) {
+            return true;
+        }
         match class {
-            UnitClass::Count => self.has(AWARD) || self.has(ATTENDANCE) || self.has(DONATION),
-            UnitClass::Money => self.has(DONATION) || self.has(FINE) || self.has(SINGLE),
+            UnitClass::Count => self.has(AWARD) || self.has(ATTENDANCE),
+            UnitClass::Money => self.has(FINE) || self.has(SINGLE),
             UnitClass::Measure | UnitClass::Percent => false,
         }
+    }
+
+    /// Adds the event contexts of the whole sentence (an accident or a match named in one
+    /// clause colours the numbers of the others: `Vụ cháy ...; 2 công nhân bị bỏng`).
+    pub fn with_events_of(mut self, sentence: &Context) -> Context {
+        let events = (1 << ACCIDENT) | (1 << SPORTS) | (1 << WEATHER) | (1 << LOTTERY);
+        self.bits |= sentence.bits & events;
+        self.has_case_count |= sentence.has_case_count;
+        self
     }
 }
 
 /// True when the words between `from` and the number at `at` put it in progress (`đang thẩm
 /// định ... 4 sản phẩm`) rather than achieved; `đang có` is a state and stays a fact.
 pub(crate) fn in_progress(t: &Toks<'_>, from: usize, at: usize) -> bool {
-    (from..at).any(|k| {
-        t.low(k) == "đang"
-            && !matches!(
-                t.low(k + 1),
-                "có" | "là" | "duy" | "quản" | "sở" | "nuôi" | "chăm"
-            )
-    })
+    (from..at).any(|k| t.low(k) == "đang" && t.any_at(k + 1, WIP_VERBS).is_some())
 }
+
+/// Verbs that, after `đang`, describe work not yet done.
+const WIP_VERBS: &[&str] = &[
+    "thẩm định", "triển khai", "thực hiện", "xây dựng", "hoàn thiện", "hoàn tất", "đề nghị",
+    "chờ", "lập", "trình", "xem xét", "được", "tiến hành", "làm", "đánh giá", "khẩn trương",
+    "tích cực", "rà soát", "đề xuất", "chuẩn bị", "thi công", "giải quyết", "xử lý", "điều tra",
+    "đầu tư", "kêu gọi", "vận động", "hướng dẫn", "hỗ trợ", "tập trung", "phối hợp",
+];
 
 /// Words before a number that make it an identifier, an ordinal or a date part, not a value.
 pub(crate) fn blocked_prefix(w: &str) -> bool {

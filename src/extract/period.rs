@@ -85,6 +85,19 @@ fn year_of(t: &Toks<'_>, i: usize) -> Option<i32> {
 }
 
 fn small_num(t: &Toks<'_>, i: usize) -> Option<u8> {
+    match t.low(i) {
+        "một" => return Some(1),
+        "hai" => return Some(2),
+        "ba" => return Some(3),
+        "bốn" => return Some(4),
+        "năm" => return Some(5),
+        "sáu" => return Some(6),
+        "bảy" => return Some(7),
+        "tám" => return Some(8),
+        "chín" => return Some(9),
+        "mười" => return Some(10),
+        _ => {}
+    }
     if !t.is_num(i) {
         return None;
     }
@@ -234,7 +247,7 @@ fn mention_at(
             let (y, end) = year_suffix(t, i + 2)?;
             Some((Period::Month(y, m), end, false))
         }
-        _ if t.is_num(i) && t.low(i + 1) == "tháng" => {
+        _ if (t.is_num(i) || small_num(t, i).is_some()) && t.low(i + 1) == "tháng" => {
             let n = small_num(t, i)?;
             if !(1..=12).contains(&n) {
                 return None;

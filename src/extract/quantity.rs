@@ -188,22 +188,28 @@ fn finish(
     n: Number,
     total: Option<f64>,
     high: Option<f64>,
-    unit: UnitMatch,
+    mut unit: UnitMatch,
 ) -> Option<Quantity> {
+    let mul = unit.fold_scale(t);
     let start = if high.is_some() && t.low(i.wrapping_sub(1)) == "từ" {
         i - 1
     } else {
         i
     };
     let cue = t.any_before(start, APPROX);
-    let approx = cue.is_some();
+    // "ước tính đạt", "ước thực hiện cả năm đạt": an estimate a few words back.
+    let approx = cue.is_some() || (start.saturating_sub(4)..start).any(|k| t.low(k) == "ước");
+    // "trên 1 ha", "mỗi 1 ha": a per-unit expression, not an amount.
+    if n.value == 1.0 && matches!(t.low(start.wrapping_sub(1)), "trên" | "mỗi" | "một") {
+        return None;
+    }
     Some(Quantity {
         cue_start: cue.unwrap_or(start),
         first: i,
         num_end,
         end: unit.end,
-        value: n.value,
-        high,
+        value: super::number::tidy(n.value * mul),
+        high: high.map(|h| super::number::tidy(h * mul)),
         total,
         unit,
         approx,
@@ -298,6 +304,9 @@ pub(crate) fn role(t: &Toks<'_>, q: &Quantity, lo: usize) -> Role {
             }
             Role::Level
         }
+        // "giảm 312 hộ nghèo", "có thêm 34 doanh nghiệp": a flow of counted things is a fact;
+        // "tăng 5 doanh nghiệp so với năm trước" is a difference.
+        UnitClass::Count if change.is_some() && so_voi.is_none() => Role::Level,
         _ => {
             if change.is_some() || vuot {
                 Role::Drop
