@@ -59,7 +59,7 @@ fn split_tone(c: char) -> Option<(char, char)> {
         }
         n += 1;
     });
-    if n < 2 || n > 3 {
+    if !(2..=3).contains(&n) {
         return None;
     }
     let tone = parts[n - 1];

@@ -127,7 +127,7 @@ impl Context {
             Era::Pre2025 => &self.pre,
             Era::Post2025 => &self.post,
         };
-        codes.iter().any(|c| *c == area.province_code)
+        codes.contains(&area.province_code)
     }
 }
 
