@@ -262,11 +262,13 @@ impl<'a, 'g> Article<'a, 'g> {
             );
             cues.clear();
             let t = &self.t;
-            kind_cues().scan(t, s.start, s.end, |i, tag, _| {
+            kind_cues().scan(t, s.start, s.end, |i, tag, e| {
                 let after_pct = i > 0
                     && (t.is_punct(i - 1, '%')
                         || matches!(t.low(i - 1), "với" | "vượt" | "đạt" | "so"));
-                if !(tag == TAG_TARGET && after_pct) {
+                // "huyện Giao Thủy" is a name, not "huyện giao" (assigned by the district).
+                let in_name = (i + 1..e).any(|k| t.get(k).is_some_and(|x| x.upper));
+                if !(tag == TAG_TARGET && after_pct) && !in_name {
                     cues.push((i, tag));
                 }
             });
@@ -523,9 +525,12 @@ impl<'a, 'g> Article<'a, 'g> {
             return None;
         }
         let value_base = q.unit.base.as_ref().map(|_| tidy(q.value * q.unit.factor));
+        // The object after a measured unit belongs to the level ("2.150 ha rừng, đạt 72% kế
+        // hoạch"): attributes may follow it.
+        let object_end = metric::after_phrase(t, q.end, c.end).1;
         Some((
             self.make_fact(q, metric, q.value, value_base, None, c, s, ctx),
-            metric_range.1,
+            metric_range.1.max(object_end),
         ))
     }
 

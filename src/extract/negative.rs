@@ -82,6 +82,7 @@ const CUES: &[(&str, u8)] = &[
     ("lượng mưa", WEATHER),
     ("mực nước", WEATHER),
     ("độ c", WEATHER),
+    ("độ ẩm", WEATHER),
     ("áp thấp", WEATHER),
     ("sức gió", WEATHER),
     ("tỷ số", SPORTS),
@@ -149,6 +150,9 @@ impl Context {
             return true;
         }
         if self.has(DONATION) {
+            return true;
+        }
+        if self.has(WEATHER) && matches!(class, UnitClass::Percent | UnitClass::Measure) {
             return true;
         }
         match class {
