@@ -84,7 +84,9 @@ pub(crate) fn raw_mention_at(t: &Toks<'_>, i: usize) -> Option<RawMention> {
             // "Phường 5", "Quận 1"
             TokKind::Num => end == name_start && t.low(end).len() <= 2,
             TokKind::Punct => {
-                let glued_word = t.get(end + 1).is_some_and(|x| !x.space_before && x.kind == TokKind::Word);
+                let glued_word = t
+                    .get(end + 1)
+                    .is_some_and(|x| !x.space_before && x.kind == TokKind::Word);
                 end > name_start
                     && ((t.low(end) == "-" && t.get(end + 1).is_some_and(|x| x.upper))
                         // "Ea H'leo"

@@ -11,7 +11,9 @@ use super::number::tidy;
 use super::period::{self, Mention, Period, ACTUAL_CUES, TARGET_CUES};
 use super::quantity::{quantity_at, role, Quantity, Role};
 use super::segment::{segment, Clause, Sentence};
+use super::table;
 use super::token::{tokenize, Token, Toks};
+use super::unit::match_unit;
 use super::unit::UnitClass;
 use super::ExtractOptions;
 use crate::gazetteer::{Era, Gazetteer, Level};
@@ -109,6 +111,8 @@ pub(crate) fn run(tax: &Taxonomy, gaz: &Gazetteer, text: &str, opts: &ExtractOpt
         out: Vec::new(),
     };
     a.walk(&sents, &clauses);
+    a.tables(&sents);
+    a.out.sort_by_key(|f| f.span[0]);
     a.out
 }
 
@@ -233,6 +237,87 @@ struct SentCtx<'m> {
 }
 
 impl<'a, 'g> Article<'a, 'g> {
+    /// Facts from tables flattened into lines of `|`-separated cells.
+    fn tables(&mut self, sents: &[Sentence]) {
+        let mut paras: Vec<(usize, usize)> = Vec::new();
+        let mut last_para = usize::MAX;
+        for s in sents {
+            match paras.last_mut() {
+                Some(p) if s.para == last_para => p.1 = s.end,
+                _ => paras.push((s.start, s.end)),
+            }
+            last_para = s.para;
+        }
+        if !(0..self.t.len()).any(|k| self.t.is_punct(k, '|')) {
+            return;
+        }
+        let rows = table::find_tables(&self.t, &paras);
+        let mut state_year = self.published.map(|d| d.year());
+        for (heading, row) in rows {
+            let t = &self.t;
+            let head = heading.and_then(|h| paras.get(h)).copied();
+            let area = head
+                .and_then(|(a, b)| (a..b).find_map(|k| area::raw_mention_at(t, k)))
+                .map(|m| self.res.resolve(t, &m, self.subject.as_ref()))
+                .or_else(|| self.subject.clone());
+            if let Some((a, b)) = head {
+                let mut ms = Vec::new();
+                period::find_mentions(t, a, b, self.published, state_year, &mut ms);
+                if let Some(m) = ms.iter().find(|m| !m.ignore) {
+                    state_year = Some(m.period.year());
+                }
+            }
+            let (unit, base, factor) = match match_unit(t, row.unit.0) {
+                Some(u) if u.end == row.unit.1 => (u.written.clone(), u.base.clone(), u.factor),
+                _ if row.unit.1 > row.unit.0 => {
+                    (metric::text_of(t, row.unit).to_lowercase(), None, 1.0)
+                }
+                _ => continue,
+            };
+            let metric_r = metric::trim(t, row.metric, &|_| None);
+            let metric = metric::text_of(t, metric_r);
+            if metric.is_empty() {
+                continue;
+            }
+            let indicator = self.tax.match_metric(&metric).map(|i| i.key.clone());
+            let sentence = metric::text_of(t, row.span);
+            for c in &row.cells {
+                let year = c.year.or(state_year);
+                let future = matches!((year, self.published), (Some(y), Some(d)) if y > d.year());
+                let tok = t.toks[c.tok];
+                let span = self
+                    .cursor
+                    .span(self.norm, tok.start as usize, tok.end as usize);
+                self.out.push(Fact {
+                    area: area.as_ref().map(|a| a.name.clone()),
+                    area_level: area.as_ref().map(|a| a.level.as_str().to_string()),
+                    area_code: area.as_ref().and_then(|a| a.unit.map(|u| u.code.clone())),
+                    province: area.as_ref().and_then(|a| a.province.clone()),
+                    metric: metric.clone(),
+                    indicator: indicator.clone(),
+                    value: c.value,
+                    value_high: None,
+                    unit: unit.clone(),
+                    value_base: base.as_ref().map(|_| tidy(c.value * factor)),
+                    unit_base: base.clone(),
+                    total: None,
+                    year,
+                    period: year.map(|y| Period::Year(y).label()),
+                    kind: if c.target || future {
+                        Kind::Target
+                    } else {
+                        Kind::Actual
+                    },
+                    approx: false,
+                    plan_pct: c.plan_pct,
+                    yoy_pct: c.yoy_pct,
+                    sentence: sentence.clone(),
+                    span,
+                });
+            }
+        }
+    }
+
     fn walk(&mut self, sents: &[Sentence], clauses: &[Clause]) {
         // A sentence with no stated period describes the publication year.
         let mut state: Option<Period> = self.published.map(|d| Period::Year(d.year()));
@@ -355,6 +440,7 @@ impl<'a, 'g> Article<'a, 'g> {
         }
         let neg = Context::of_clause(t, c.start, c.end).with_events_of(&ctx.events);
         let mut last_level: Option<usize> = None; // index into self.out
+        let clause_first = self.out.len();
         let mut attach_end = c.start; // end of the last level or attribute (with its tail)
         let mut prev_end = c.start;
         for (q, r) in qs.iter() {
@@ -385,21 +471,23 @@ impl<'a, 'g> Article<'a, 'g> {
                         attach_end = attach_end.max(metric_end);
                     }
                 }
-                Role::Growth(g) => match last_level {
-                    Some(li) if attaches && self.out[li].yoy_pct.is_none() => {
-                        self.out[li].yoy_pct = Some(g);
-                        attach_end = self.tail_end(q.end, c.end);
-                    }
-                    _ => {
-                        if let Some(f) =
-                            self.growth_fact(q, g, attr_start, c, s, ctx, &neg, prev_end)
-                        {
-                            self.out.push(f);
+                Role::Growth(g) => {
+                    match self.named_target(q.end, c.end, clause_first).or(last_level) {
+                        Some(li) if attaches && self.out[li].yoy_pct.is_none() => {
+                            self.out[li].yoy_pct = Some(g);
+                            attach_end = self.tail_end(q.end, c.end);
                         }
-                        last_level = None;
-                        attach_end = self.tail_end(q.end, c.end);
+                        _ => {
+                            if let Some(f) =
+                                self.growth_fact(q, g, attr_start, c, s, ctx, &neg, prev_end)
+                            {
+                                self.out.push(f);
+                            }
+                            last_level = None;
+                            attach_end = self.tail_end(q.end, c.end);
+                        }
                     }
-                },
+                }
                 Role::Plan(p) => {
                     if let Some(li) = last_level.filter(|_| attaches) {
                         if self.out[li].plan_pct.is_none() {
@@ -415,6 +503,30 @@ impl<'a, 'g> Article<'a, 'g> {
             prev_end = attach_end.max(q.end);
         }
         true
+    }
+
+    /// `tăng 12,5% về số doanh nghiệp`: the fact of this clause whose unit or metric the
+    /// growth names.
+    fn named_target(&self, from: usize, limit: usize, first: usize) -> Option<usize> {
+        let t = &self.t;
+        if t.low(from) != "về" {
+            return None;
+        }
+        let mut k = from + 1;
+        if t.phrase_at(k, "số lượng").is_some() {
+            k += 2;
+        } else if t.low(k) == "số" {
+            k += 1;
+        }
+        let r = metric::after_phrase(t, k, limit);
+        let phrase = metric::text_of(t, r).to_lowercase();
+        if phrase.is_empty() {
+            return None;
+        }
+        (first..self.out.len()).rev().find(|&i| {
+            let f = &self.out[i];
+            phrase.starts_with(f.unit.as_str()) || f.metric.to_lowercase().contains(&phrase)
+        })
     }
 
     /// First token of the attribute words before a number (`đạt`, `tăng`, `bằng`).

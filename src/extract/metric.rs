@@ -161,7 +161,7 @@ fn is_sep(t: &Toks<'_>, i: usize) -> bool {
     t.get(i).is_some_and(|x| x.kind == TokKind::Punct)
         && matches!(
             t.low(i),
-            "," | "(" | ")" | ":" | "-" | "\"" | "'" | "." | "+"
+            "," | "(" | ")" | ":" | "-" | "\"" | "'" | "." | "+" | "|"
         )
 }
 

@@ -114,13 +114,11 @@ const COUNT_NOUNS: &[&str] = &[
     "xóm",
     "buôn",
     "khu phố",
-    "đơn vị", "khối", "tổ dân cư",
+    "đơn vị",
+    "khối",
+    "tổ dân cư",
     // households and people
     "hộ",
-    
-    
-    
-    
     "người",
     "nhân khẩu",
     "lao động",
@@ -133,10 +131,8 @@ const COUNT_NOUNS: &[&str] = &[
     "trẻ em",
     "bệnh nhân",
     "ca",
-    
     "giường bệnh",
     "bác sĩ",
-    
     "cán bộ",
     "công chức",
     "viên chức",
@@ -147,34 +143,27 @@ const COUNT_NOUNS: &[&str] = &[
     "đoàn viên",
     "thành viên",
     "thanh niên",
-    
     "lượt người",
     "lượt",
     "lượt khách",
-    
     "du khách",
     "khách",
-    
     "thí sinh",
     "tình nguyện viên",
     "cử tri",
-    
     "hội",
     // organisations and establishments
     "chi bộ",
     "đảng bộ",
-    
     "tổ chức",
     "doanh nghiệp",
     "hợp tác xã",
     "htx",
     "tổ hợp tác",
     "cơ sở",
-    
     "trang trại",
     "gia trại",
     "trường",
-    
     "lớp",
     "phòng học",
     "trạm y tế",
@@ -204,7 +193,6 @@ const COUNT_NOUNS: &[&str] = &[
     "tiêu chí",
     "thẻ đảng",
     "thẻ",
-    
     "căn nhà",
     "căn hộ",
     "căn",
@@ -214,13 +202,11 @@ const COUNT_NOUNS: &[&str] = &[
     "con",
     "chiếc",
     "tàu",
-    
     "phương tiện",
     "xe",
     "cây",
     "hồ sơ",
     "thủ tục",
-    
     "văn bản",
     "đơn",
     "vụ",
@@ -236,15 +222,12 @@ const COUNT_NOUNS: &[&str] = &[
     "cuộc",
     "đợt",
     "buổi",
-    
     "tuyến",
-    
     "cầu",
     "cống",
     "kênh",
     "hồ",
     "đập",
-    
     "container",
     "tour",
 ];
