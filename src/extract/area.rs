@@ -142,7 +142,7 @@ impl<'g> Resolver<'g> {
         for end in (m.name_start + 1..=m.end).rev() {
             let name = name_of(end);
             if let Some(a) = self.lookup(name, unit_type, prefer) {
-                return self.from_unit(a);
+                return self.unit_ref(a);
             }
         }
         let n = m.end - m.name_start;
@@ -160,7 +160,7 @@ impl<'g> Resolver<'g> {
     }
 
     /// A resolved unit as a reference.
-    pub fn from_unit(&self, a: &'g Area) -> AreaRef<'g> {
+    pub fn unit_ref(&self, a: &'g Area) -> AreaRef<'g> {
         let province = if a.level == Level::Province {
             Some(a.name.clone())
         } else {
@@ -232,13 +232,13 @@ impl<'g> Resolver<'g> {
         }
         let unit = r.unit?;
         match level {
-            Level::Province => self.gaz.province_of(unit).map(|p| self.from_unit(p)),
+            Level::Province => self.gaz.province_of(unit).map(|p| self.unit_ref(p)),
             Level::District => {
                 let mut cur = unit;
                 for _ in 0..3 {
                     let p = self.gaz.parent(cur)?;
                     if p.level == Level::District {
-                        return Some(self.from_unit(p));
+                        return Some(self.unit_ref(p));
                     }
                     cur = p;
                 }

@@ -205,14 +205,14 @@ fn find_subject<'g>(
                 if (k..k + n).all(|j| rt.is_word(j) && rt.toks[j].upper) {
                     let name = metric::text_of(rt, (k, k + n));
                     if let Some(p) = res.province_named(&name) {
-                        return Some(res.from_unit(p));
+                        return Some(res.unit_ref(p));
                     }
                 }
             }
         }
     }
     let p = opts.province.as_deref()?;
-    res.province_named(p).map(|a| res.from_unit(a))
+    res.province_named(p).map(|a| res.unit_ref(a))
 }
 
 struct Article<'a, 'g> {
@@ -353,7 +353,7 @@ impl<'a, 'g> Article<'a, 'g> {
                         || matches!(t.low(i - 1), "với" | "vượt" | "đạt" | "so"));
                 // "huyện Giao Thủy" is a name, not "huyện giao" (assigned by the district).
                 let in_name = (i + 1..e).any(|k| t.get(k).is_some_and(|x| x.upper));
-                if !(tag == TAG_TARGET && after_pct) && !in_name {
+                if !(in_name || tag == TAG_TARGET && after_pct) {
                     cues.push((i, tag));
                 }
             });
@@ -737,9 +737,9 @@ impl<'a, 'g> Article<'a, 'g> {
         ctx: &SentCtx<'_>,
     ) -> (Option<Period>, bool) {
         let live = ctx.mentions.iter().filter(|m| !m.ignore);
-        let in_clause_before = live.clone().filter(|m| m.at >= c.start && m.at < at).last();
+        let in_clause_before = live.clone().rfind(|m| m.at >= c.start && m.at < at);
         let in_clause_after = live.clone().find(|m| m.at > at && m.at < c.end);
-        let in_sent_before = live.filter(|m| m.at >= s.start && m.at < at).last();
+        let in_sent_before = live.clone().rfind(|m| m.at >= s.start && m.at < at);
         match in_clause_before.or(in_clause_after).or(in_sent_before) {
             Some(m) => (Some(m.period), m.deadline),
             None => (ctx.state, false),
@@ -759,7 +759,7 @@ impl<'a, 'g> Article<'a, 'g> {
                 .iter()
                 .filter(|(p, tg)| *tg == tag && *p < at && *p >= s.start)
                 .map(|(p, _)| *p)
-                .last()
+                .next_back()
         };
         let target = last(TAG_TARGET);
         let actual = last(TAG_ACTUAL);

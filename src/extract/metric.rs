@@ -229,7 +229,7 @@ pub(crate) fn after_phrase(t: &Toks<'_>, from: usize, limit: usize) -> Range {
             break;
         }
         if t.get(e).is_some_and(|x| x.kind == TokKind::Punct)
-            && !(t.low(e) == "-" && !t.toks[e].space_before)
+            && (t.low(e) != "-" || t.toks[e].space_before)
             && t.low(e) != "/"
         {
             break;

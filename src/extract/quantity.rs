@@ -141,10 +141,7 @@ pub(crate) fn quantity_at(t: &Toks<'_>, i: usize) -> Option<Quantity> {
             }
         }
     }
-    let unit = match match_unit(t, k) {
-        Some(u) => u,
-        None => return None,
-    };
+    let unit = match_unit(t, k)?;
     // "từ 5% đến 7%"
     if high.is_none()
         && total.is_none()
