@@ -223,6 +223,12 @@ fn whole_words(s: &str, start: usize, end: usize) -> bool {
     before_ok && after_ok
 }
 
+/// True when `needle` occurs in `hay` as whole words ("hồ sơ" is not inside "hồ sơn").
+fn contains_words(hay: &str, needle: &str) -> bool {
+    hay.match_indices(needle)
+        .any(|(at, m)| whole_words(hay, at, at + m.len()))
+}
+
 impl Taxonomy {
     /// The taxonomy compiled into the binary (`config/indicators.toml`), parsed once. The file
     /// is checked by the test suite; if it ever failed to parse, the error is logged and an
@@ -468,7 +474,7 @@ impl Taxonomy {
             let p = m.patterns[hit.pattern().as_usize()];
             let excluded = self.excludes[p.indicator]
                 .iter()
-                .any(|e| key.contains(e.as_str()));
+                .any(|e| contains_words(key, e));
             if excluded {
                 continue;
             }
@@ -537,6 +543,7 @@ base_unit = "count"
         assert_eq!(key("san pham ocop"), Some("ocop_products"));
         assert_eq!(key("sản phẩm OCOPX"), None);
         assert_eq!(key("sản phẩm OCOP được hỗ trợ xây dựng phương án"), None);
+        assert_eq!(key("sản phẩm OCOP phương ánh"), Some("ocop_products"));
         assert_eq!(key(""), None);
     }
 

@@ -288,3 +288,83 @@ fn missing_file_and_bad_toml_are_errors() {
     .unwrap_err();
     assert!(err.to_string().contains("rice_yield"), "{err}");
 }
+
+/// Throughput report for the hot paths; run with
+/// `cargo test --release --test taxonomy -- --ignored --nocapture`. Prints, asserts nothing.
+#[test]
+#[ignore]
+fn report_hot_path_speed() {
+    use chiso::gazetteer::Gazetteer;
+    use chiso::text::{ascii_key, name_key};
+    use std::time::Instant;
+    let t0 = Instant::now();
+    let g = Gazetteer::load_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/gazetteer"),
+    )
+    .unwrap();
+    println!(
+        "gazetteer load_dir: {:?} ({} areas)",
+        t0.elapsed(),
+        g.areas().len()
+    );
+    let t0 = Instant::now();
+    let tax = Taxonomy::embedded();
+    println!(
+        "taxonomy load: {:?} ({} indicators)",
+        t0.elapsed(),
+        tax.len()
+    );
+    let phrases = [
+        "tỷ lệ chất thải rắn sinh hoạt được phân loại, thu gom và xử lý đạt tiêu chuẩn",
+        "sản phẩm OCOP 4 sao",
+        "tốc độ tăng trưởng GRDP",
+        "một cụm từ không thuộc danh mục nào cả",
+        "thu ngân sách",
+    ];
+    let n = 200_000;
+    let t0 = Instant::now();
+    let mut hits = 0usize;
+    for i in 0..n {
+        hits += usize::from(tax.match_metric(phrases[i % phrases.len()]).is_some());
+    }
+    let el = t0.elapsed();
+    println!(
+        "match_metric: {n} calls in {el:?} ({:.0} ns/call, {hits} hits)",
+        el.as_nanos() as f64 / n as f64
+    );
+    let names = [
+        "Thanh Hoá",
+        "huyện Kỳ Anh",
+        "Phan Rang - Tháp Chàm",
+        "Đắk Lắk",
+        "Hà Tĩnh",
+    ];
+    let t0 = Instant::now();
+    let mut len = 0usize;
+    for i in 0..n {
+        len += name_key(names[i % names.len()]).len() + ascii_key(names[i % names.len()]).len();
+    }
+    let el = t0.elapsed();
+    println!(
+        "name_key+ascii_key: {n} pairs in {el:?} ({:.0} ns/pair, {len})",
+        el.as_nanos() as f64 / n as f64
+    );
+    let t0 = Instant::now();
+    let mut found = 0usize;
+    for i in 0..n / 10 {
+        let q = chiso::gazetteer::AreaQuery {
+            province: Some("Hà Tĩnh"),
+            ..chiso::gazetteer::AreaQuery::new(names[i % names.len()])
+        };
+        found += usize::from(!matches!(
+            g.resolve(&q),
+            chiso::gazetteer::Resolution::NotFound
+        ));
+    }
+    let el = t0.elapsed();
+    println!(
+        "resolve: {} calls in {el:?} ({:.0} ns/call, {found})",
+        n / 10,
+        el.as_nanos() as f64 / (n / 10) as f64
+    );
+}
