@@ -333,3 +333,56 @@ fn load_dir_reports_file_and_line() {
     let err = Gazetteer::load_dir(dir.path()).unwrap_err().to_string();
     assert!(err.contains("districts_2008_2025.csv:3"), "{err}");
 }
+
+#[test]
+fn curated_province_aliases() {
+    let hcm = unique(g().resolve(&AreaQuery::new("TP.HCM")));
+    assert_eq!((hcm.code.as_str(), hcm.era), ("79", Era::Post2025));
+    let hue = unique(g().resolve(&AreaQuery::new("Thừa Thiên - Huế")));
+    assert_eq!(hue.code, "46");
+    // "Sài Gòn" is a pre-2025 alias of the city and, since 2025, a phường: ambiguous alone.
+    let both = ambiguous(g().resolve(&AreaQuery::new("Sài Gòn")));
+    assert!(both
+        .iter()
+        .any(|a| a.level == Level::Province && a.era == Era::Pre2025));
+    assert!(both
+        .iter()
+        .any(|a| a.unit_type == "phường" && a.era == Era::Post2025));
+    let city = unique(g().resolve(&AreaQuery {
+        level: Some(Level::Province),
+        ..AreaQuery::new("Sài Gòn")
+    }));
+    assert_eq!(city.code, "79");
+}
+
+#[test]
+fn unknown_or_empty_queries_are_not_found() {
+    assert!(matches!(
+        g().resolve(&AreaQuery::new("")),
+        Resolution::NotFound
+    ));
+    assert!(matches!(
+        g().resolve(&AreaQuery::new("Xứ Sở Thần Tiên")),
+        Resolution::NotFound
+    ));
+    let q = AreaQuery {
+        unit_type: Some("làng"),
+        ..AreaQuery::new("Kỳ Anh")
+    };
+    assert!(matches!(g().resolve(&q), Resolution::NotFound));
+    // An unknown province context is ignored rather than turning every lookup into a miss.
+    let q = AreaQuery {
+        level: Some(Level::District),
+        ..in_province("huyện Kỳ Anh", "Atlantis")
+    };
+    assert_eq!(unique(g().resolve(&q)).code, "447");
+}
+
+#[test]
+fn era_of_date_switches_on_reform_day() {
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    assert_eq!(Era::of_date(d(2025, 6, 30)), Era::Pre2025);
+    assert_eq!(Era::of_date(d(2025, 7, 1)), Era::Post2025);
+    assert_eq!(Era::Pre2025.as_str(), "2008_2025");
+    assert_eq!(Level::Commune.as_str(), "commune");
+}
