@@ -20,7 +20,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use crate::text::{ascii_key, name_key};
 
 /// Base units values may be converted to; anything else in `base_unit` is a load error.
-pub const BASE_UNITS: [&str; 16] = [
+pub const BASE_UNITS: [&str; 18] = [
     "VND",
     "USD",
     "kg",
@@ -29,6 +29,7 @@ pub const BASE_UNITS: [&str; 16] = [
     "VND/ha",
     "VND/person",
     "VND/person/year",
+    "VND/person/month",
     "USD/person/year",
     "%",
     "count",
@@ -37,6 +38,7 @@ pub const BASE_UNITS: [&str; 16] = [
     "m2",
     "kWh",
     "per10k",
+    "score",
 ];
 
 /// The fields an `[[indicator]]` table may have.

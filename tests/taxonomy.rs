@@ -368,3 +368,19 @@ fn report_hot_path_speed() {
         el.as_nanos() as f64 / (n / 10) as f64
     );
 }
+
+#[test]
+fn longer_phrases_about_other_things_win_over_general_aliases() {
+    assert_eq!(
+        key("thu nhập bình quân của người lao động"),
+        Some("worker_income_monthly")
+    );
+    assert_eq!(key("thu nhập bình quân"), Some("income_per_capita"));
+    assert_eq!(key("tỷ lệ lấp đầy"), Some("industrial_park_occupancy_rate"));
+    assert_eq!(
+        key("tỷ lệ xã đạt chuẩn nông thôn mới"),
+        Some("ntm_communes_rate")
+    );
+    assert_eq!(key("diện tích cây ăn quả có múi"), Some("fruit_area"));
+    assert_eq!(key("điểm PCI"), Some("pci_score"));
+}
