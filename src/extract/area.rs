@@ -54,10 +54,19 @@ pub(crate) struct RawMention {
     pub end: usize,
     /// Index into `LEVEL_WORDS`.
     level_idx: usize,
+    /// Named through its party committee (`Huyện ủy Hương Khê`): only an area if resolved,
+    /// since `Bí thư Tỉnh ủy Hoàng Trung Dũng` names a person.
+    pub committee: bool,
 }
 
 /// Finds `level word + Name` at token `i`.
 pub(crate) fn raw_mention_at(t: &Toks<'_>, i: usize) -> Option<RawMention> {
+    if !matches!(
+        t.low(i),
+        "thành" | "tp" | "tỉnh" | "huyện" | "thị" | "tx" | "quận" | "xã" | "phường" | "tt" | "đặc"
+    ) {
+        return None;
+    }
     // "xã" inside "thị xã" is not a level word of its own.
     if t.low(i) == "xã" && i > 0 && t.low(i - 1) == "thị" {
         return None;
@@ -73,6 +82,10 @@ pub(crate) fn raw_mention_at(t: &Toks<'_>, i: usize) -> Option<RawMention> {
         } else if !t.raw(i).chars().all(|c| c.is_uppercase()) {
             return None;
         }
+    }
+    let committee = matches!(t.low(k), "ủy" | "uỷ") && t.get(k + 1).is_some_and(|x| x.upper);
+    if committee {
+        k += 1;
     }
     let name_start = k;
     let mut end = k;
@@ -112,6 +125,7 @@ pub(crate) fn raw_mention_at(t: &Toks<'_>, i: usize) -> Option<RawMention> {
         name_start,
         end,
         level_idx,
+        committee,
     })
 }
 
@@ -323,7 +337,8 @@ mod tests {
         assert_eq!(mention("huyện Kỳ Anh (Hà Tĩnh)").as_deref(), Some("Kỳ Anh"));
         assert_eq!(mention("TP. Hà Tĩnh có").as_deref(), Some("Hà Tĩnh"));
         assert_eq!(mention("Phường 5 có").as_deref(), Some("5"));
-        assert_eq!(mention("Huyện ủy Kỳ Anh").as_deref(), None);
+        // Committee names resolve to the area, or are dropped when unresolved (engine).
+        assert_eq!(mention("Huyện ủy Kỳ Anh").as_deref(), Some("Kỳ Anh"));
         assert_eq!(mention("Tỉnh Đoàn Hà Tĩnh").as_deref(), None);
         assert_eq!(mention("xã đạt chuẩn").as_deref(), None);
         assert_eq!(mention("tp hiện nay").as_deref(), None);

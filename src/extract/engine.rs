@@ -184,6 +184,9 @@ fn find_subject<'g>(
                 if r.unit.is_some() {
                     return Some(r);
                 }
+                if m.committee {
+                    continue;
+                }
                 if fallback.is_none() {
                     fallback = Some(r);
                 }
@@ -234,6 +237,7 @@ struct SentCtx<'m> {
     in_target_list: bool,
     frame: Option<usize>,
     events: Context,
+    neg_hits: &'m [(usize, u8)],
 }
 
 impl<'a, 'g> Article<'a, 'g> {
@@ -325,6 +329,7 @@ impl<'a, 'g> Article<'a, 'g> {
         let mut mentions: Vec<Mention> = Vec::new();
         let mut cues: Vec<(usize, u8)> = Vec::new();
         let mut qs: Vec<(Quantity, Role)> = Vec::new();
+        let mut neg_hits: Vec<(usize, u8)> = Vec::new();
         for (si, s) in sents.iter().enumerate() {
             if let Some(p) = target_para {
                 if s.para != p {
@@ -358,7 +363,8 @@ impl<'a, 'g> Article<'a, 'g> {
                 }
             });
             let frame = self.frame_of(s, clauses);
-            let events = Context::of_clause(&self.t, s.start, s.end);
+            Context::scan(&self.t, s.start, s.end, &mut neg_hits);
+            let events = Context::from_hits(&neg_hits, s.start, s.end);
             for ci in s.clauses.0..s.clauses.1 {
                 let Some(c) = clauses.get(ci) else { continue };
                 let ctx = SentCtx {
@@ -368,6 +374,7 @@ impl<'a, 'g> Article<'a, 'g> {
                     in_target_list: target_para.is_some(),
                     frame,
                     events,
+                    neg_hits: &neg_hits,
                 };
                 let found = self.clause(c, s, &ctx, &mut qs);
                 if !found && self.is_heading(c, clauses.get(ci + 1), sents.get(si + 1), clauses) {
@@ -438,7 +445,7 @@ impl<'a, 'g> Article<'a, 'g> {
         if qs.is_empty() {
             return false;
         }
-        let neg = Context::of_clause(t, c.start, c.end).with_events_of(&ctx.events);
+        let neg = Context::from_hits(ctx.neg_hits, c.start, c.end).with_events_of(&ctx.events);
         let mut last_level: Option<usize> = None; // index into self.out
         let clause_first = self.out.len();
         let mut attach_end = c.start; // end of the last level or attribute (with its tail)
@@ -639,7 +646,7 @@ impl<'a, 'g> Article<'a, 'g> {
         let value_base = q.unit.base.as_ref().map(|_| tidy(q.value * q.unit.factor));
         // The object after a measured unit belongs to the level ("2.150 ha rừng, đạt 72% kế
         // hoạch"): attributes may follow it.
-        let object_end = metric::after_phrase(t, q.end, c.end).1;
+        let object_end = metric::object_phrase(t, q.end, c.end).1;
         Some((
             self.make_fact(q, metric, q.value, value_base, None, c, s, ctx),
             metric_range.1.max(object_end),
@@ -805,7 +812,10 @@ impl<'a, 'g> Article<'a, 'g> {
             }
             if let Some(m) = area::raw_mention_at(t, k) {
                 if m.end <= at {
-                    return Some(self.res.resolve(t, &m, self.subject.as_ref()));
+                    let r = self.res.resolve(t, &m, self.subject.as_ref());
+                    if r.unit.is_some() || !m.committee {
+                        return Some(r);
+                    }
                 }
             }
             if let Some((lvl, e)) = area::generic_at(t, k) {

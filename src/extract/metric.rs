@@ -239,6 +239,15 @@ pub(crate) fn after_phrase(t: &Toks<'_>, from: usize, limit: usize) -> Range {
     (from, e)
 }
 
+/// The object after a measured unit (`2.150 ha rừng`): like [`after_phrase`], but empty when
+/// the unit is directly followed by a stop word (`3 khu công nghiệp với tỷ lệ ...`).
+pub(crate) fn object_phrase(t: &Toks<'_>, from: usize, limit: usize) -> Range {
+    if t.any_at(from, AFTER_STOPS).is_some() || !t.is_word(from) {
+        return (from, from);
+    }
+    after_phrase(t, from, limit)
+}
+
 /// The text as written of tokens `r`.
 pub(crate) fn text_of(t: &Toks<'_>, r: Range) -> String {
     if r.1 <= r.0 {

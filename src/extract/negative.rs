@@ -30,6 +30,8 @@ pub(crate) const LOTTERY: u8 = 6;
 pub(crate) const FINE: u8 = 7;
 /// A count of cases (`xảy ra 12 vụ tai nạn`): statistics, not one accident.
 pub(crate) const CASE_COUNT: u8 = 8;
+/// Hit marker (not a cue tag): a number followed by `vụ` or `ca`.
+const NUM_CASES: u8 = 31;
 /// A single project's or company's figures.
 pub(crate) const SINGLE: u8 = 9;
 
@@ -124,14 +126,31 @@ pub(crate) struct Context {
 }
 
 impl Context {
-    /// Scans tokens `from..to` of one clause.
-    pub fn of_clause(t: &Toks<'_>, from: usize, to: usize) -> Context {
-        let bits = cues().tags_in(t, from, to);
-        let has_case_count = (from..to).any(|k| t.is_num(k) && matches!(t.low(k + 1), "vụ" | "ca"));
-        Context {
-            bits,
-            has_case_count,
+    /// Records the cue hits of a sentence (`(token, tag)`), so that each clause's context is
+    /// read from them without scanning again.
+    pub fn scan(t: &Toks<'_>, from: usize, to: usize, hits: &mut Vec<(usize, u8)>) {
+        hits.clear();
+        cues().scan(t, from, to, |i, tag, _| hits.push((i, tag)));
+        for k in from..to {
+            if t.is_num(k) && matches!(t.low(k + 1), "vụ" | "ca") {
+                hits.push((k, NUM_CASES));
+            }
         }
+    }
+
+    /// The context of tokens `from..to` from a sentence's hits.
+    pub fn from_hits(hits: &[(usize, u8)], from: usize, to: usize) -> Context {
+        let mut c = Context::default();
+        for &(i, tag) in hits {
+            if i >= from && i < to {
+                if tag == NUM_CASES {
+                    c.has_case_count = true;
+                } else {
+                    c.bits |= 1 << tag;
+                }
+            }
+        }
+        c
     }
 
     fn has(&self, tag: u8) -> bool {
@@ -306,7 +325,11 @@ mod tests {
             lower: s,
             text: s,
         };
-        Context::of_clause(&t, 0, v.len())
+        {
+            let mut h = Vec::new();
+            Context::scan(&t, 0, v.len(), &mut h);
+            Context::from_hits(&h, 0, v.len())
+        }
     }
 
     #[test]

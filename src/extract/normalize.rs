@@ -148,6 +148,10 @@ impl CharCursor {
 fn lower_folded(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
         let mut it = c.to_lowercase();
         match (it.next(), it.next()) {
             (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),

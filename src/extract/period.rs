@@ -171,8 +171,10 @@ pub(crate) fn find_mentions(
 fn is_comparison(t: &Toks<'_>, from: usize, i: usize) -> bool {
     let lo = i.saturating_sub(4).max(from);
     (lo..i).any(|k| {
-        matches!(t.low(k), "so" | "với" | "từ" | "liền" | "trước")
-            || t.phrase_at(k, "cùng kỳ").is_some()
+        matches!(
+            t.low(k),
+            "so" | "với" | "từ" | "liền" | "trước" | "lần" | "gấp"
+        ) || t.phrase_at(k, "cùng kỳ").is_some()
     })
 }
 

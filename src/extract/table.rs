@@ -221,7 +221,7 @@ mod tests {
             lower: &lower,
             text: s,
         };
-        let nl = v.iter().position(|x| x.nl_before).unwrap();
+        let nl = v.iter().skip(1).position(|x| x.nl_before).unwrap() + 1;
         let rows = find_tables(&t, &[(0, nl), (nl, v.len())]);
         assert_eq!(rows.len(), 1);
         let cells = &rows[0].1.cells;

@@ -6,9 +6,9 @@
 //! (`5.892 học viên`); only nouns listed here count, so that a number followed by an unknown
 //! word is not taken for a fact (precision first).
 
+use super::lexicon::WordMap;
 use super::number::SCALES;
 use super::token::{TokKind, Toks};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// The family of a unit, which decides how it is used and converted.
@@ -146,6 +146,8 @@ const COUNT_NOUNS: &[&str] = &[
     "lượt người",
     "lượt",
     "lượt khách",
+    "lượt hộ",
+    "điểm",
     "du khách",
     "khách",
     "thí sinh",
@@ -305,10 +307,10 @@ const PRICE_PER: &[&str] = &[
     "kỳ",
 ];
 
-fn count_index() -> &'static HashMap<&'static str, Vec<&'static str>> {
-    static IDX: OnceLock<HashMap<&'static str, Vec<&'static str>>> = OnceLock::new();
+fn count_index() -> &'static WordMap<Vec<&'static str>> {
+    static IDX: OnceLock<WordMap<Vec<&'static str>>> = OnceLock::new();
     IDX.get_or_init(|| {
-        let mut m: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+        let mut m: WordMap<Vec<&'static str>> = WordMap::default();
         for p in COUNT_NOUNS {
             let first = p.split(' ').next().unwrap_or(p);
             m.entry(first).or_default().push(p);
