@@ -386,3 +386,21 @@ fn era_of_date_switches_on_reform_day() {
     assert_eq!(Era::Pre2025.as_str(), "2008_2025");
     assert_eq!(Level::Commune.as_str(), "commune");
 }
+
+#[test]
+fn island_special_zone_leads_back_to_its_island_district() {
+    // đặc khu Côn Đảo (2025) was huyện Côn Đảo, which had no communes.
+    let con_dao = g()
+        .get(Era::Post2025, Level::Commune, "26732")
+        .expect("đặc khu Côn Đảo");
+    assert_eq!(con_dao.unit_type, "đặc khu");
+    let ds = g().former_districts(con_dao);
+    assert_eq!(ds.len(), 1);
+    assert_eq!(ds[0].code, "755");
+    assert!(g().former_communes(con_dao).is_empty());
+    let q = AreaQuery {
+        unit_type: Some("đặc khu"),
+        ..AreaQuery::new("Côn Đảo")
+    };
+    assert_eq!(unique(g().resolve(&q)).code, "26732");
+}
