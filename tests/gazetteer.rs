@@ -69,14 +69,26 @@ fn ky_anh_without_level_word_is_ambiguous() {
     let cands = ambiguous(g().resolve(&in_province("Kỳ Anh", "Hà Tĩnh")));
     let mut codes: Vec<&str> = cands.iter().map(|a| a.code.as_str()).collect();
     codes.sort();
-    // huyện 447 and thị xã 449 before the reform, xã Kỳ Anh 18775 after it.
-    assert_eq!(codes, ["18775", "447", "449"]);
+    // huyện 447 and thị xã 449: a bare name means the largest units of that name.
+    assert_eq!(codes, ["447", "449"]);
     // Restricted to districts, still two units in one province: never guess.
     let q = AreaQuery {
         level: Some(Level::District),
         ..in_province("Kỳ Anh", "Hà Tĩnh")
     };
     assert_eq!(ambiguous(g().resolve(&q)).len(), 2);
+    // After the reform only xã Kỳ Anh has the name.
+    let q = AreaQuery {
+        era: Some(Era::Post2025),
+        ..in_province("Kỳ Anh", "Hà Tĩnh")
+    };
+    assert_eq!(unique(g().resolve(&q)).code, "18775");
+    // With the commune level, both eras' communes of that name (none before 2025).
+    let q = AreaQuery {
+        level: Some(Level::Commune),
+        ..in_province("Kỳ Anh", "Hà Tĩnh")
+    };
+    assert_eq!(unique(g().resolve(&q)).code, "18775");
 }
 
 #[test]
@@ -92,8 +104,18 @@ fn chau_thanh_is_ambiguous_across_ten_provinces() {
     provinces.sort();
     provinces.dedup();
     assert_eq!(provinces.len(), 10);
-    // With no level at all, communes of the same name join in: still ambiguous.
-    assert!(ambiguous(g().resolve(&AreaQuery::new("Châu Thành"))).len() > 10);
+    // A bare name gives the same ten huyện (the largest units of that name).
+    assert_eq!(
+        ambiguous(g().resolve(&AreaQuery::new("Châu Thành"))).len(),
+        10
+    );
+    // Communes of that name only when asked for.
+    let q = AreaQuery {
+        level: Some(Level::Commune),
+        ..AreaQuery::new("Châu Thành")
+    };
+    let communes = ambiguous(g().resolve(&q));
+    assert!(communes.iter().all(|a| a.level == Level::Commune));
     // The province settles it.
     let q = AreaQuery {
         level: Some(Level::District),
@@ -187,8 +209,10 @@ fn commune_of_2025_leads_back_to_its_former_districts() {
 #[test]
 fn quang_binh_context_spans_the_merger() {
     // huyện Bố Trạch (Quảng Bình, before) and xã Bố Trạch (Quảng Trị, after).
-    let both = ambiguous(g().resolve(&in_province("Bố Trạch", "Quảng Bình")));
-    assert_eq!(both.len(), 2);
+    let bare = unique(g().resolve(&in_province("Bố Trạch", "Quảng Bình")));
+    assert_eq!(bare.code, "455");
+    let xa = unique(g().resolve(&in_province("xã Bố Trạch", "Quảng Bình")));
+    assert_eq!(xa.code, "19141");
     let post = unique(g().resolve(&AreaQuery {
         era: Some(Era::Post2025),
         ..in_province("Bố Trạch", "Quảng Bình")
@@ -340,19 +364,14 @@ fn curated_province_aliases() {
     assert_eq!((hcm.code.as_str(), hcm.era), ("79", Era::Post2025));
     let hue = unique(g().resolve(&AreaQuery::new("Thừa Thiên - Huế")));
     assert_eq!(hue.code, "46");
-    // "Sài Gòn" is a pre-2025 alias of the city and, since 2025, a phường: ambiguous alone.
-    let both = ambiguous(g().resolve(&AreaQuery::new("Sài Gòn")));
-    assert!(both
-        .iter()
-        .any(|a| a.level == Level::Province && a.era == Era::Pre2025));
-    assert!(both
-        .iter()
-        .any(|a| a.unit_type == "phường" && a.era == Era::Post2025));
-    let city = unique(g().resolve(&AreaQuery {
-        level: Some(Level::Province),
-        ..AreaQuery::new("Sài Gòn")
-    }));
-    assert_eq!(city.code, "79");
+    // "Sài Gòn" is a pre-2025 alias of the city and, since 2025, a phường.
+    let city = unique(g().resolve(&AreaQuery::new("Sài Gòn")));
+    assert_eq!((city.code.as_str(), city.era), ("79", Era::Pre2025));
+    let ward = unique(g().resolve(&AreaQuery::new("phường Sài Gòn")));
+    assert_eq!((ward.level, ward.era), (Level::Commune, Era::Post2025));
+    // The bare name of a province and of its capital city: the province.
+    let ht = unique(g().resolve(&AreaQuery::new("Hà Tĩnh")));
+    assert_eq!(ht.level, Level::Province);
 }
 
 #[test]
