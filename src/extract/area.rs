@@ -95,7 +95,11 @@ pub(crate) fn raw_mention_at(t: &Toks<'_>, i: usize) -> Option<RawMention> {
         let ok = match tok.kind {
             TokKind::Word => tok.upper || after_apostrophe,
             // "Phường 5", "Quận 1"
-            TokKind::Num => end == name_start && t.low(end).len() <= 2,
+            TokKind::Num => {
+                end == name_start
+                    && t.low(end).len() <= 2
+                    && matches!(LEVEL_WORDS[level_idx].0, "phường" | "quận")
+            }
             TokKind::Punct => {
                 let glued_word = t
                     .get(end + 1)

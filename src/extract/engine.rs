@@ -134,7 +134,8 @@ fn find_subject<'g>(
     if let Some(n) = &title_norm {
         tokenize(&n.text, &mut title_toks);
     }
-    let lead_end = sents.get(3).map(|s| s.start).unwrap_or(t.len());
+    // The lead: three sentences, at most a few hundred tokens.
+    let lead_end = sents.get(3).map(|s| s.start).unwrap_or(t.len()).min(400);
     let mut fallback: Option<AreaRef<'g>> = None;
     let regions: [(Toks<'_>, usize); 2] = [
         match &title_norm {
@@ -144,7 +145,7 @@ fn find_subject<'g>(
                     lower: &n.lower,
                     text: &n.text,
                 },
-                title_toks.len(),
+                title_toks.len().min(400),
             ),
             None => (
                 Toks {
@@ -284,7 +285,7 @@ impl<'a, 'g> Article<'a, 'g> {
                 continue;
             }
             let indicator = self.tax.match_metric(&metric).map(|i| i.key.clone());
-            let sentence = metric::text_of(t, row.span);
+            let sentence = excerpt(t, row.span, row.span, (row.span.0, row.span.0));
             for c in &row.cells {
                 let year = c.year.or(state_year);
                 let future = matches!((year, self.published), (Some(y), Some(d)) if y > d.year());
@@ -573,7 +574,8 @@ impl<'a, 'g> Article<'a, 'g> {
 
     /// Skips a period or area mention starting at `i` (for trimming metric phrases).
     fn skip_at(&self, mentions: &[Mention], i: usize) -> Option<usize> {
-        if let Some(m) = mentions.iter().find(|m| m.at == i) {
+        let k = mentions.partition_point(|m| m.at < i);
+        if let Some(m) = mentions.get(k).filter(|m| m.at == i) {
             return Some(m.end);
         }
         if let Some(m) = area::raw_mention_at(&self.t, i) {
@@ -707,7 +709,7 @@ impl<'a, 'g> Article<'a, 'g> {
         let start = t.toks[q.first].start as usize;
         let end = t.toks[q.num_end.saturating_sub(1).max(q.first)].end as usize;
         let span = self.cursor.span(self.norm, start, end);
-        let sentence = metric::text_of(t, (s.start, s.end));
+        let sentence = excerpt(t, (s.start, s.end), (c.start, c.end), (q.first, q.end));
         let growth = high_override.is_some()
             || value_base.is_some_and(|_| q.unit.class == UnitClass::Percent && value != q.value);
         Fact {
@@ -743,10 +745,18 @@ impl<'a, 'g> Article<'a, 'g> {
         s: &Sentence,
         ctx: &SentCtx<'_>,
     ) -> (Option<Period>, bool) {
-        let live = ctx.mentions.iter().filter(|m| !m.ignore);
-        let in_clause_before = live.clone().rfind(|m| m.at >= c.start && m.at < at);
-        let in_clause_after = live.clone().find(|m| m.at > at && m.at < c.end);
-        let in_sent_before = live.clone().rfind(|m| m.at >= s.start && m.at < at);
+        // Mentions are in text order: look only at the few nearest ones (linear time even for
+        // a megabyte-long sentence).
+        let ms = ctx.mentions;
+        let split = ms.partition_point(|m| m.at < at);
+        let before = ms[..split].iter().rev().take(64).filter(|m| !m.ignore);
+        let in_clause_before = before.clone().find(|m| m.at >= c.start);
+        let in_clause_after = ms[split..]
+            .iter()
+            .take(64)
+            .find(|m| !m.ignore && m.at > at)
+            .filter(|m| m.at < c.end);
+        let in_sent_before = before.clone().find(|m| m.at >= s.start);
         match in_clause_before.or(in_clause_after).or(in_sent_before) {
             Some(m) => (Some(m.period), m.deadline),
             None => (ctx.state, false),
@@ -761,12 +771,15 @@ impl<'a, 'g> Article<'a, 'g> {
         per: Option<Period>,
         deadline: bool,
     ) -> Kind {
+        let split = ctx.cues.partition_point(|(p, _)| *p < at);
         let last = |tag: u8| {
-            ctx.cues
+            ctx.cues[..split]
                 .iter()
-                .filter(|(p, tg)| *tg == tag && *p < at && *p >= s.start)
+                .rev()
+                .take(256)
+                .find(|(_, tg)| *tg == tag)
                 .map(|(p, _)| *p)
-                .next_back()
+                .filter(|p| *p >= s.start)
         };
         let target = last(TAG_TARGET);
         let actual = last(TAG_ACTUAL);
@@ -798,9 +811,12 @@ impl<'a, 'g> Article<'a, 'g> {
     fn area_for(&self, at: usize, c: &Clause, ctx: &SentCtx<'_>) -> Option<AreaRef<'g>> {
         let t = &self.t;
         let mut k = at;
+        // An area names its number within a few dozen words; bounding the walk keeps long
+        // clauses linear.
+        let lo = c.start.max(at.saturating_sub(80));
         // Areas in brackets are asides: "tỉnh Quảng Trị (sau hợp nhất với tỉnh Quảng Bình)".
         let mut depth = 0i32;
-        while k > c.start {
+        while k > lo {
             k -= 1;
             if t.is_punct(k, ')') {
                 depth += 1;
@@ -841,6 +857,30 @@ impl<'a, 'g> Article<'a, 'g> {
             _ => Some(subj.clone()),
         }
     }
+}
+
+/// Longest `sentence` stored with a fact, in bytes; longer sentences (lists run together,
+/// garbage) give their clause or a window around the number, so that output stays linear in
+/// the input.
+const MAX_SENTENCE: usize = 1500;
+
+/// The sentence of a fact, or a shorter excerpt around the number when the sentence is huge.
+fn excerpt(t: &Toks<'_>, sent: Range, clause: Range, num: Range) -> String {
+    let bytes = |r: Range| -> usize {
+        if r.1 <= r.0 {
+            return 0;
+        }
+        (t.toks[r.1 - 1].end - t.toks[r.0].start) as usize
+    };
+    if bytes(sent) <= MAX_SENTENCE {
+        return metric::text_of(t, sent);
+    }
+    if bytes(clause) <= MAX_SENTENCE {
+        return metric::text_of(t, clause);
+    }
+    let from = clause.0.max(num.0.saturating_sub(30));
+    let to = clause.1.min(num.1 + 30).max(num.1.min(t.len()));
+    metric::text_of(t, (from, to))
 }
 
 fn rank(l: Level) -> u8 {

@@ -136,13 +136,18 @@ impl Context {
                 hits.push((k, NUM_CASES));
             }
         }
+        hits.sort_unstable();
     }
 
     /// The context of tokens `from..to` from a sentence's hits.
     pub fn from_hits(hits: &[(usize, u8)], from: usize, to: usize) -> Context {
         let mut c = Context::default();
-        for &(i, tag) in hits {
-            if i >= from && i < to {
+        let first = hits.partition_point(|&(i, _)| i < from);
+        for &(i, tag) in &hits[first..] {
+            if i >= to {
+                break;
+            }
+            {
                 if tag == NUM_CASES {
                     c.has_case_count = true;
                 } else {
