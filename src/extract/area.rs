@@ -79,7 +79,8 @@ pub(crate) fn raw_mention_at(t: &Toks<'_>, i: usize) -> Option<RawMention> {
     if matches!(LEVEL_WORDS[level_idx].0, "tp" | "tx" | "tt") {
         if t.is_punct(k, '.') {
             k += 1;
-        } else if !t.raw(i).chars().all(|c| c.is_uppercase()) {
+        } else if !t.raw(i).starts_with(|c: char| c.is_uppercase()) {
+            // "tp hiện nay": a lower-case abbreviation without a dot is not a level word.
             return None;
         }
     }

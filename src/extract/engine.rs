@@ -45,6 +45,28 @@ const HEADING_CUES: &[&str] = &[
     "phương hướng",
 ];
 
+/// Words before a year named in passing (`dự kiến hoàn thành năm 2025`), which does not set
+/// the period of the sentences that follow.
+const PASSING: &[&str] = &[
+    "hoàn thành",
+    "khởi công",
+    "đưa vào",
+    "dự kiến",
+    "vào",
+    "trước",
+    "sau",
+    "kể từ",
+    "thành lập",
+    "xây dựng",
+    "sử dụng",
+    "hoạt động",
+    "từ",
+    "đến",
+    "tới",
+    "công nhận",
+    "ban hành",
+];
+
 /// Words allowed between a level and its attribute (`8.850,26 tỷ đồng, đạt 107,79% kế hoạch`).
 const ATTR_GLUE: &[&str] = &[",", "(", ")", "-", "và", "đồng thời", "trong đó", ";", ":"];
 /// Words of an attribute's tail (`so với cùng kỳ năm 2022`, `kế hoạch tỉnh giao`).
@@ -342,6 +364,7 @@ impl<'a, 'g> Article<'a, 'g> {
                     };
                 }
             }
+            let facts_before = self.out.len();
             mentions.clear();
             period::find_mentions(
                 &self.t,
@@ -382,8 +405,33 @@ impl<'a, 'g> Article<'a, 'g> {
                     target_para = Some(s.para);
                 }
             }
-            let live: Vec<&Mention> = mentions.iter().filter(|m| !m.ignore).collect();
-            if let Some(m) = live.iter().find(|m| m.at <= s.start + 2).or(live.last()) {
+            // The period a sentence leaves for the next ones: the one it opens with ("Năm
+            // 2023, ...", "Tính đến hết năm 2023"), else the last one its facts used; never a
+            // deadline or a period named in passing ("dự kiến hoàn thành năm 2025").
+            let used = &self.out[facts_before..];
+            let setter = mentions
+                .iter()
+                .filter(|m| !m.ignore && !m.deadline)
+                .find(|m| m.at <= s.start + 4)
+                .or_else(|| {
+                    mentions.iter().rev().find(|m| {
+                        !m.ignore
+                            && !m.deadline
+                            && used
+                                .iter()
+                                .any(|f| f.period.as_deref() == Some(m.period.label().as_str()))
+                    })
+                });
+            let t = &self.t;
+            let setter = setter.or_else(|| {
+                mentions.iter().rev().find(|m| {
+                    !m.ignore
+                        && !m.deadline
+                        && t.any_before(m.at, PASSING).is_none()
+                        && t.any_before(m.at.saturating_sub(1), PASSING).is_none()
+                })
+            });
+            if let Some(m) = setter {
                 state = Some(m.period);
             }
         }
@@ -503,6 +551,10 @@ impl<'a, 'g> Article<'a, 'g> {
                         }
                     }
                     attach_end = self.tail_end(q.end, c.end);
+                }
+                Role::Drop if self.t.low(q.cue_start.wrapping_sub(1)) == "từ" => {
+                    // "giảm từ 5,2% xuống còn 3,8%": the next number keeps the metric before.
+                    continue;
                 }
                 Role::Drop => {
                     attach_end = self.tail_end(q.end, c.end);

@@ -263,6 +263,32 @@ fn mention_at(
                 second_half = true;
             } else if t.low(k) == "năm" {
                 k += 1;
+            } else if matches!(n, 6 | 9)
+                && !matches!(
+                    t.low(i.wrapping_sub(1)),
+                    "sau"
+                        | "hơn"
+                        | "khoảng"
+                        | "gần"
+                        | "trên"
+                        | "mỗi"
+                        | "trong"
+                        | "vòng"
+                        | "dài"
+                        | "được"
+                        | "từ"
+                        | "đến"
+                        | "tới"
+                        | "mất"
+                        | "hạn"
+                        | "lên"
+                        | "có"
+                )
+            {
+                // "9 tháng ước đạt ...", "6 tháng qua": the report's half or nine months.
+                if t.low(k) == "qua" {
+                    k += 1;
+                }
             } else {
                 return None;
             }

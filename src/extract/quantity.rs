@@ -265,6 +265,10 @@ pub(crate) fn role(t: &Toks<'_>, q: &Quantity, lo: usize) -> Role {
     let before = t.low(q.cue_start.wrapping_sub(1));
     // "tăng lên 5 xã", "giảm còn 2,5%", "giảm xuống 3%": the new level.
     let to_level = matches!(before, "lên" | "còn" | "xuống");
+    // "giảm từ 5,2% xuống còn 3,8%": the old level is not this period's fact.
+    if before == "từ" && matches!(t.low(q.end), "xuống" | "lên" | "còn") {
+        return Role::Drop;
+    }
     let change = if to_level {
         None
     } else {

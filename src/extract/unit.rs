@@ -67,6 +67,7 @@ impl UnitMatch {
 const MEASURES: &[(&str, &str, f64, UnitClass)] = &[
     ("phần trăm", "%", 1.0, UnitClass::Percent),
     ("%", "%", 1.0, UnitClass::Percent),
+    ("điểm phần trăm", "%", 1.0, UnitClass::Percent),
     ("đồng", "VND", 1.0, UnitClass::Money),
     ("usd", "USD", 1.0, UnitClass::Money),
     ("đô la mỹ", "USD", 1.0, UnitClass::Money),
