@@ -131,8 +131,10 @@ pub(crate) fn run(tax: &Taxonomy, gaz: &Gazetteer, text: &str, opts: &ExtractOpt
         norm: &norm,
         cursor: CharCursor::default(),
         out: Vec::new(),
+        sent_area: None,
     };
     a.walk(&sents, &clauses);
+    a.drop_title_repeats(&sents);
     a.tables(&sents);
     a.out.sort_by_key(|f| f.span[0]);
     a.out
@@ -250,6 +252,9 @@ struct Article<'a, 'g> {
     norm: &'a Normalized,
     cursor: CharCursor,
     out: Vec<Fact>,
+    /// The area a sentence's first fact named explicitly: later clauses of the same sentence
+    /// without their own area inherit it ("GRDP của Nghệ An tăng 7,5%, ...; dịch vụ tăng 6,9%").
+    sent_area: Option<AreaRef<'g>>,
 }
 
 /// Per-sentence facts the clauses need.
@@ -264,6 +269,49 @@ struct SentCtx<'m> {
 }
 
 impl<'a, 'g> Article<'a, 'g> {
+    /// A first line without a full stop is the headline; its numbers are repeated in the body,
+    /// so a headline fact that the body states again is dropped.
+    fn drop_title_repeats(&mut self, sents: &[Sentence]) {
+        let Some(first) = sents.first() else { return };
+        let t = &self.t;
+        let para_end = sents
+            .iter()
+            .take_while(|s| s.para == first.para)
+            .map(|s| s.end)
+            .last()
+            .unwrap_or(first.end);
+        let ends_with_stop =
+            para_end > 0 && (t.is_punct(para_end - 1, '.') || t.is_punct(para_end - 1, ';'));
+        let bytes = t
+            .toks
+            .get(para_end.saturating_sub(1))
+            .map(|x| x.end as usize)
+            .unwrap_or(0);
+        if ends_with_stop || bytes > 250 || para_end >= t.len() {
+            return;
+        }
+        let title_end_char = self.cursor.span(self.norm, bytes, bytes)[0];
+        let (head, body): (Vec<&Fact>, Vec<&Fact>) =
+            self.out.iter().partition(|f| f.span[0] < title_end_char);
+        let repeated: Vec<bool> = head
+            .iter()
+            .map(|h| {
+                body.iter().any(|b| {
+                    b.value == h.value && b.unit == h.unit && b.year == h.year && b.kind == h.kind
+                })
+            })
+            .collect();
+        let mut i = 0;
+        self.out.retain(|f| {
+            if f.span[0] < title_end_char {
+                i += 1;
+                !repeated[i - 1]
+            } else {
+                true
+            }
+        });
+    }
+
     /// Facts from tables flattened into lines of `|`-separated cells.
     fn tables(&mut self, sents: &[Sentence]) {
         let mut paras: Vec<(usize, usize)> = Vec::new();
@@ -365,6 +413,7 @@ impl<'a, 'g> Article<'a, 'g> {
                 }
             }
             let facts_before = self.out.len();
+            self.sent_area = None;
             mentions.clear();
             period::find_mentions(
                 &self.t,
@@ -755,7 +804,16 @@ impl<'a, 'g> Article<'a, 'g> {
     ) -> Fact {
         let (per, deadline) = self.period_for(q.first, c, s, ctx);
         let kind = self.kind_for(q.cue_start, s, ctx, per, deadline);
-        let area = self.area_for(q.cue_start, c, ctx);
+        let area = match self.area_for(q.cue_start, c, ctx) {
+            Some((a, true)) => {
+                if self.sent_area.is_none() {
+                    self.sent_area = Some(a.clone());
+                }
+                Some(a)
+            }
+            Some((a, false)) => Some(self.sent_area.clone().unwrap_or(a)),
+            None => self.sent_area.clone(),
+        };
         let indicator = self.tax.match_metric(&metric).map(|i| i.key.clone());
         let t = &self.t;
         let start = t.toks[q.first].start as usize;
@@ -860,7 +918,8 @@ impl<'a, 'g> Article<'a, 'g> {
 
     /// The area of the number at `at`: the nearest named or generic area before it in its
     /// clause, else the sentence frame, else the subject.
-    fn area_for(&self, at: usize, c: &Clause, ctx: &SentCtx<'_>) -> Option<AreaRef<'g>> {
+    /// The area and whether the text named it explicitly (not the default subject).
+    fn area_for(&self, at: usize, c: &Clause, ctx: &SentCtx<'_>) -> Option<(AreaRef<'g>, bool)> {
         let t = &self.t;
         let mut k = at;
         // An area names its number within a few dozen words; bounding the walk keeps long
@@ -882,22 +941,70 @@ impl<'a, 'g> Article<'a, 'g> {
                 if m.end <= at {
                     let r = self.res.resolve(t, &m, self.subject.as_ref());
                     if r.unit.is_some() || !m.committee {
-                        return Some(r);
+                        return Some((r, true));
                     }
                 }
             }
             if let Some((lvl, e)) = area::generic_at(t, k) {
                 if e <= at {
-                    return self.generic(lvl);
+                    return self.generic(lvl).map(|a| (a, true));
                 }
+            }
+            if let Some(p) = self.bare_province(k, at) {
+                return Some((p, true));
             }
         }
         if let Some(f) = ctx.frame {
             if let Some(m) = area::raw_mention_at(t, f) {
-                return Some(self.res.resolve(t, &m, self.subject.as_ref()));
+                return Some((self.res.resolve(t, &m, self.subject.as_ref()), true));
             }
         }
-        self.subject.clone()
+        self.subject.clone().map(|a| (a, false))
+    }
+
+    /// A province named without its level word (`Nghệ An có ...`, `GRDP của Hà Tĩnh`), as
+    /// national papers write; not inside a person's name (`Nguyễn Thái Bình`) nor after a level
+    /// word (`thành phố Hà Tĩnh` is the city).
+    fn bare_province(&self, k: usize, limit: usize) -> Option<AreaRef<'g>> {
+        let t = &self.t;
+        let cap = |j: usize| j < limit && t.is_word(j) && t.toks[j].upper;
+        if !cap(k) || !cap(k + 1) {
+            return None;
+        }
+        if k > 0 {
+            let prev = t.low(k - 1);
+            let after_level = matches!(
+                prev,
+                "phố"
+                    | "tp"
+                    | "tỉnh"
+                    | "huyện"
+                    | "xã"
+                    | "quận"
+                    | "phường"
+                    | "trấn"
+                    | "tx"
+                    | "tt"
+                    | "ủy"
+                    | "khu"
+                    | "thôn"
+                    | "bản"
+                    | "làng"
+            ) || (prev == "."
+                && matches!(t.low(k.saturating_sub(2)), "tp" | "tx" | "tt"));
+            if after_level || (t.is_word(k - 1) && t.toks[k - 1].upper) {
+                return None;
+            }
+        }
+        for n in [3usize, 2] {
+            if (k..k + n).all(cap) {
+                let name = metric::text_of(t, (k, k + n));
+                if let Some(p) = self.res.province_named(&name) {
+                    return Some(self.res.unit_ref(p));
+                }
+            }
+        }
+        None
     }
 
     fn generic(&self, lvl: Option<Level>) -> Option<AreaRef<'g>> {
