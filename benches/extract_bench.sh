@@ -44,7 +44,8 @@ fi
 
 data_dir="${CHISO_BENCH_DIR:-${TMPDIR:-/tmp}/chiso-extract-bench}"
 mkdir -p "$data_dir"
-corpus="$data_dir/articles-n$n-seed$seed.jsonl"
+gen_version="$(sed -n 's/^GENERATOR_VERSION = //p' "$here/gen_extract_corpus.py")"
+corpus="$data_dir/articles-n$n-seed$seed-v${gen_version:-0}.jsonl"
 if [[ ! -s "$corpus" ]]; then
     echo "extract_bench: generating $n articles into $corpus" >&2
     python3 "$here/gen_extract_corpus.py" --n "$n" --seed "$seed" --out "$corpus.tmp"
@@ -81,9 +82,12 @@ with open(out, encoding="utf-8") as f:
             facts += len(rec.get("facts", []))
 
 wall = rss_kb = None
+cpu = 0.0
 for line in open(timing, encoding="utf-8"):
     key, _, value = line.strip().rpartition(": ")
-    if key.startswith("Elapsed (wall clock) time"):
+    if key in ("User time (seconds)", "System time (seconds)"):
+        cpu += float(value)
+    elif key.startswith("Elapsed (wall clock) time"):
         secs = 0.0
         for part in value.split(":"):
             secs = secs * 60 + float(part)
@@ -97,7 +101,9 @@ wall = max(wall, 1e-9)
 print(f"articles        {articles}")
 print(f"MB              {size_mb:.1f}")
 print(f"seconds         {wall:.2f}")
+print(f"cpu seconds     {cpu:.2f} (user+sys; steadier than wall time on a busy machine)")
 print(f"articles/s      {articles / wall:.0f}")
+print(f"articles/cpu-s  {articles / max(cpu, 1e-9):.0f}")
 print(f"MB/s            {size_mb / wall:.2f}")
 print(f"peak RSS MB     {rss_kb / 1024:.1f}")
 print(f"facts/article   {facts / max(articles, 1):.2f}")

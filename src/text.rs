@@ -59,7 +59,7 @@ fn split_tone(c: char) -> Option<(char, char)> {
         }
         n += 1;
     });
-    if n < 2 || n > 3 {
+    if !(2..=3).contains(&n) {
         return None;
     }
     let tone = parts[n - 1];
@@ -199,6 +199,8 @@ fn key_into(s: &str, ascii: bool) -> String {
         let mut after_hyphen = false;
         let mut sink = |c: char| {
             let c = match c {
+                // Invisible joiners and soft hyphens only split names: drop them.
+                '\u{00AD}' | '\u{200C}' | '\u{200D}' => return,
                 '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{00B4}' | '`' | '\u{201C}'
                 | '\u{201D}' | '"' | '\u{2032}' => '\'',
                 '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
@@ -349,6 +351,9 @@ mod tests {
         assert_eq!(name_key("Phan Rang – Tháp Chàm"), "phan rang-tháp chàm");
         assert_eq!(name_key("Ea H\u{2019}Leo"), "ea h'leo");
         assert_eq!(name_key("Kỳ\u{00A0}Anh"), "kỳ anh");
+        assert_eq!(name_key("Kỳ An\u{00AD}h"), "kỳ anh");
+        assert_eq!(name_key("Kỳ\u{200B}Anh"), "kỳ anh");
+        assert_eq!(name_key("\tKỳ  \n Anh\r\n"), "kỳ anh");
         let nfd: String = "Kỳ Anh".nfd().collect();
         assert_eq!(name_key(&nfd), "kỳ anh");
     }

@@ -379,6 +379,55 @@ fn corpus_is_well_formed() {
     }
 }
 
+/// Every `full_name` of the gazetteer files shipped in `data/gazetteer` (current and former
+/// units, both eras), read straight from the CSVs so this check does not depend on the engine.
+fn gazetteer_full_names() -> BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join("gazetteer");
+    let mut names = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
+        let mut reader = csv::Reader::from_path(&path).unwrap();
+        let Some(col) = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .position(|h| h == "full_name")
+        else {
+            continue;
+        };
+        for record in reader.records() {
+            names.insert(record.unwrap()[col].to_string());
+        }
+    }
+    names
+}
+
+#[test]
+fn expected_areas_are_real_units() {
+    // A typo in an expected area would make a case fail for the wrong reason.
+    let names = gazetteer_full_names();
+    assert!(names.len() > 10_000, "gazetteer not found or empty");
+    let mut unknown = Vec::new();
+    for case in load_cases() {
+        for fact in case.facts.as_deref().unwrap_or_default() {
+            if let Some(area) = &fact.area {
+                if !names.contains(&nfc(area)) {
+                    unknown.push(format!("{}: {area}", case.id));
+                }
+            }
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "areas not in data/gazetteer: {unknown:?}"
+    );
+}
+
 #[test]
 fn corpus_matches_expected_facts() {
     let filter = case_filter();

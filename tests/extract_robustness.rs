@@ -151,10 +151,19 @@ fn random_text(rng: &mut XorShift) -> String {
     s
 }
 
-/// Collapses what a sentence may legitimately normalise: NFC, and any run of white space
-/// (NBSP and narrow NBSP included) to one space.
+/// Collapses what a sentence may legitimately normalise: NFC, typographic dashes and quotes
+/// to their ASCII forms, and any run of white space (NBSP and narrow NBSP included) to one
+/// space.
 fn loose(s: &str) -> String {
-    let nfc: String = s.nfc().collect();
+    let nfc: String = s
+        .nfc()
+        .map(|c| match c {
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+            '\u{2018}' | '\u{2019}' => '\'',
+            '\u{201c}' | '\u{201d}' => '"',
+            c => c,
+        })
+        .collect();
     nfc.split(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}')
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()

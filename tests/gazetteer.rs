@@ -69,14 +69,26 @@ fn ky_anh_without_level_word_is_ambiguous() {
     let cands = ambiguous(g().resolve(&in_province("Kỳ Anh", "Hà Tĩnh")));
     let mut codes: Vec<&str> = cands.iter().map(|a| a.code.as_str()).collect();
     codes.sort();
-    // huyện 447 and thị xã 449 before the reform, xã Kỳ Anh 18775 after it.
-    assert_eq!(codes, ["18775", "447", "449"]);
+    // huyện 447 and thị xã 449: a bare name means the largest units of that name.
+    assert_eq!(codes, ["447", "449"]);
     // Restricted to districts, still two units in one province: never guess.
     let q = AreaQuery {
         level: Some(Level::District),
         ..in_province("Kỳ Anh", "Hà Tĩnh")
     };
     assert_eq!(ambiguous(g().resolve(&q)).len(), 2);
+    // After the reform only xã Kỳ Anh has the name.
+    let q = AreaQuery {
+        era: Some(Era::Post2025),
+        ..in_province("Kỳ Anh", "Hà Tĩnh")
+    };
+    assert_eq!(unique(g().resolve(&q)).code, "18775");
+    // With the commune level, both eras' communes of that name (none before 2025).
+    let q = AreaQuery {
+        level: Some(Level::Commune),
+        ..in_province("Kỳ Anh", "Hà Tĩnh")
+    };
+    assert_eq!(unique(g().resolve(&q)).code, "18775");
 }
 
 #[test]
@@ -92,8 +104,18 @@ fn chau_thanh_is_ambiguous_across_ten_provinces() {
     provinces.sort();
     provinces.dedup();
     assert_eq!(provinces.len(), 10);
-    // With no level at all, communes of the same name join in: still ambiguous.
-    assert!(ambiguous(g().resolve(&AreaQuery::new("Châu Thành"))).len() > 10);
+    // A bare name gives the same ten huyện (the largest units of that name).
+    assert_eq!(
+        ambiguous(g().resolve(&AreaQuery::new("Châu Thành"))).len(),
+        10
+    );
+    // Communes of that name only when asked for.
+    let q = AreaQuery {
+        level: Some(Level::Commune),
+        ..AreaQuery::new("Châu Thành")
+    };
+    let communes = ambiguous(g().resolve(&q));
+    assert!(communes.iter().all(|a| a.level == Level::Commune));
     // The province settles it.
     let q = AreaQuery {
         level: Some(Level::District),
@@ -187,8 +209,10 @@ fn commune_of_2025_leads_back_to_its_former_districts() {
 #[test]
 fn quang_binh_context_spans_the_merger() {
     // huyện Bố Trạch (Quảng Bình, before) and xã Bố Trạch (Quảng Trị, after).
-    let both = ambiguous(g().resolve(&in_province("Bố Trạch", "Quảng Bình")));
-    assert_eq!(both.len(), 2);
+    let bare = unique(g().resolve(&in_province("Bố Trạch", "Quảng Bình")));
+    assert_eq!(bare.code, "455");
+    let xa = unique(g().resolve(&in_province("xã Bố Trạch", "Quảng Bình")));
+    assert_eq!(xa.code, "19141");
     let post = unique(g().resolve(&AreaQuery {
         era: Some(Era::Post2025),
         ..in_province("Bố Trạch", "Quảng Bình")
@@ -332,4 +356,70 @@ fn load_dir_reports_file_and_line() {
     std::fs::write(&file, lines.join("\n")).unwrap();
     let err = Gazetteer::load_dir(dir.path()).unwrap_err().to_string();
     assert!(err.contains("districts_2008_2025.csv:3"), "{err}");
+}
+
+#[test]
+fn curated_province_aliases() {
+    let hcm = unique(g().resolve(&AreaQuery::new("TP.HCM")));
+    assert_eq!((hcm.code.as_str(), hcm.era), ("79", Era::Post2025));
+    let hue = unique(g().resolve(&AreaQuery::new("Thừa Thiên - Huế")));
+    assert_eq!(hue.code, "46");
+    // "Sài Gòn" is a pre-2025 alias of the city and, since 2025, a phường.
+    let city = unique(g().resolve(&AreaQuery::new("Sài Gòn")));
+    assert_eq!((city.code.as_str(), city.era), ("79", Era::Pre2025));
+    let ward = unique(g().resolve(&AreaQuery::new("phường Sài Gòn")));
+    assert_eq!((ward.level, ward.era), (Level::Commune, Era::Post2025));
+    // The bare name of a province and of its capital city: the province.
+    let ht = unique(g().resolve(&AreaQuery::new("Hà Tĩnh")));
+    assert_eq!(ht.level, Level::Province);
+}
+
+#[test]
+fn unknown_or_empty_queries_are_not_found() {
+    assert!(matches!(
+        g().resolve(&AreaQuery::new("")),
+        Resolution::NotFound
+    ));
+    assert!(matches!(
+        g().resolve(&AreaQuery::new("Xứ Sở Thần Tiên")),
+        Resolution::NotFound
+    ));
+    let q = AreaQuery {
+        unit_type: Some("làng"),
+        ..AreaQuery::new("Kỳ Anh")
+    };
+    assert!(matches!(g().resolve(&q), Resolution::NotFound));
+    // An unknown province context is ignored rather than turning every lookup into a miss.
+    let q = AreaQuery {
+        level: Some(Level::District),
+        ..in_province("huyện Kỳ Anh", "Atlantis")
+    };
+    assert_eq!(unique(g().resolve(&q)).code, "447");
+}
+
+#[test]
+fn era_of_date_switches_on_reform_day() {
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    assert_eq!(Era::of_date(d(2025, 6, 30)), Era::Pre2025);
+    assert_eq!(Era::of_date(d(2025, 7, 1)), Era::Post2025);
+    assert_eq!(Era::Pre2025.as_str(), "2008_2025");
+    assert_eq!(Level::Commune.as_str(), "commune");
+}
+
+#[test]
+fn island_special_zone_leads_back_to_its_island_district() {
+    // đặc khu Côn Đảo (2025) was huyện Côn Đảo, which had no communes.
+    let con_dao = g()
+        .get(Era::Post2025, Level::Commune, "26732")
+        .expect("đặc khu Côn Đảo");
+    assert_eq!(con_dao.unit_type, "đặc khu");
+    let ds = g().former_districts(con_dao);
+    assert_eq!(ds.len(), 1);
+    assert_eq!(ds[0].code, "755");
+    assert!(g().former_communes(con_dao).is_empty());
+    let q = AreaQuery {
+        unit_type: Some("đặc khu"),
+        ..AreaQuery::new("Côn Đảo")
+    };
+    assert_eq!(unique(g().resolve(&q)).code, "26732");
 }

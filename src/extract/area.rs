@@ -54,10 +54,23 @@ pub(crate) struct RawMention {
     pub end: usize,
     /// Index into `LEVEL_WORDS`.
     level_idx: usize,
+    /// Named through its party committee (`Huyện ủy Hương Khê`): only an area if resolved,
+    /// since `Bí thư Tỉnh ủy Hoàng Trung Dũng` names a person.
+    pub committee: bool,
 }
 
 /// Finds `level word + Name` at token `i`.
 pub(crate) fn raw_mention_at(t: &Toks<'_>, i: usize) -> Option<RawMention> {
+    if !matches!(
+        t.low(i),
+        "thành" | "tp" | "tỉnh" | "huyện" | "thị" | "tx" | "quận" | "xã" | "phường" | "tt" | "đặc"
+    ) {
+        return None;
+    }
+    // "xã" inside "thị xã" is not a level word of its own.
+    if t.low(i) == "xã" && i > 0 && t.low(i - 1) == "thị" {
+        return None;
+    }
     let (level_idx, mut k) = LEVEL_WORDS
         .iter()
         .enumerate()
@@ -66,20 +79,36 @@ pub(crate) fn raw_mention_at(t: &Toks<'_>, i: usize) -> Option<RawMention> {
     if matches!(LEVEL_WORDS[level_idx].0, "tp" | "tx" | "tt") {
         if t.is_punct(k, '.') {
             k += 1;
-        } else if !t.raw(i).chars().all(|c| c.is_uppercase()) {
+        } else if !t.raw(i).starts_with(|c: char| c.is_uppercase()) {
+            // "tp hiện nay": a lower-case abbreviation without a dot is not a level word.
             return None;
         }
+    }
+    let committee = matches!(t.low(k), "ủy" | "uỷ") && t.get(k + 1).is_some_and(|x| x.upper);
+    if committee {
+        k += 1;
     }
     let name_start = k;
     let mut end = k;
     while end < t.len() && end - name_start < 6 {
         let tok = t.toks[end];
+        let after_apostrophe = end > name_start && t.low(end - 1) == "'" && !tok.space_before;
         let ok = match tok.kind {
-            TokKind::Word => tok.upper,
+            TokKind::Word => tok.upper || after_apostrophe,
             // "Phường 5", "Quận 1"
-            TokKind::Num => end == name_start && t.low(end).len() <= 2,
+            TokKind::Num => {
+                end == name_start
+                    && t.low(end).len() <= 2
+                    && matches!(LEVEL_WORDS[level_idx].0, "phường" | "quận")
+            }
             TokKind::Punct => {
-                t.low(end) == "-" && end > name_start && t.get(end + 1).is_some_and(|x| x.upper)
+                let glued_word = t
+                    .get(end + 1)
+                    .is_some_and(|x| !x.space_before && x.kind == TokKind::Word);
+                end > name_start
+                    && ((t.low(end) == "-" && t.get(end + 1).is_some_and(|x| x.upper))
+                        // "Ea H'leo"
+                        || (t.low(end) == "'" && !tok.space_before && glued_word))
             }
         };
         if !ok {
@@ -101,6 +130,7 @@ pub(crate) fn raw_mention_at(t: &Toks<'_>, i: usize) -> Option<RawMention> {
         name_start,
         end,
         level_idx,
+        committee,
     })
 }
 
@@ -131,7 +161,7 @@ impl<'g> Resolver<'g> {
         for end in (m.name_start + 1..=m.end).rev() {
             let name = name_of(end);
             if let Some(a) = self.lookup(name, unit_type, prefer) {
-                return self.from_unit(a);
+                return self.unit_ref(a);
             }
         }
         let n = m.end - m.name_start;
@@ -149,7 +179,7 @@ impl<'g> Resolver<'g> {
     }
 
     /// A resolved unit as a reference.
-    pub fn from_unit(&self, a: &'g Area) -> AreaRef<'g> {
+    pub fn unit_ref(&self, a: &'g Area) -> AreaRef<'g> {
         let province = if a.level == Level::Province {
             Some(a.name.clone())
         } else {
@@ -221,13 +251,13 @@ impl<'g> Resolver<'g> {
         }
         let unit = r.unit?;
         match level {
-            Level::Province => self.gaz.province_of(unit).map(|p| self.from_unit(p)),
+            Level::Province => self.gaz.province_of(unit).map(|p| self.unit_ref(p)),
             Level::District => {
                 let mut cur = unit;
                 for _ in 0..3 {
                     let p = self.gaz.parent(cur)?;
                     if p.level == Level::District {
-                        return Some(self.from_unit(p));
+                        return Some(self.unit_ref(p));
                     }
                     cur = p;
                 }
@@ -275,7 +305,7 @@ pub(crate) fn generic_level(w: &str) -> Option<Level> {
 /// `toàn huyện`, `cả tỉnh`, `của huyện`, `trên địa bàn` at `i`: the referenced level (`None`:
 /// the subject itself) and the index after the reference.
 pub(crate) fn generic_at(t: &Toks<'_>, i: usize) -> Option<(Option<Level>, usize)> {
-    let k = t.any_at(i, &["toàn", "cả", "trên địa bàn", "của"])?;
+    let k = t.any_at(i, &["toàn", "cả", "trên địa bàn"])?;
     let found = LEVEL_WORDS
         .iter()
         .find_map(|(w, ty, _)| t.phrase_at(k, w).map(|e| (generic_level(ty), e)));
@@ -312,7 +342,8 @@ mod tests {
         assert_eq!(mention("huyện Kỳ Anh (Hà Tĩnh)").as_deref(), Some("Kỳ Anh"));
         assert_eq!(mention("TP. Hà Tĩnh có").as_deref(), Some("Hà Tĩnh"));
         assert_eq!(mention("Phường 5 có").as_deref(), Some("5"));
-        assert_eq!(mention("Huyện ủy Kỳ Anh").as_deref(), None);
+        // Committee names resolve to the area, or are dropped when unresolved (engine).
+        assert_eq!(mention("Huyện ủy Kỳ Anh").as_deref(), Some("Kỳ Anh"));
         assert_eq!(mention("Tỉnh Đoàn Hà Tĩnh").as_deref(), None);
         assert_eq!(mention("xã đạt chuẩn").as_deref(), None);
         assert_eq!(mention("tp hiện nay").as_deref(), None);

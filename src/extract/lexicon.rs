@@ -6,17 +6,47 @@
 
 use super::token::Toks;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: the keys are short words, where SipHash's setup cost dominates.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A hash map keyed by words, hashed with [`Fnv`].
+pub(crate) type WordMap<V> = HashMap<&'static str, V, BuildHasherDefault<Fnv>>;
 
 /// A set of lower-case phrases (words separated by single spaces), each with a tag.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct PhraseSet {
-    by_first: HashMap<&'static str, Vec<(&'static str, u8)>>,
+    by_first: WordMap<Vec<(&'static str, u8)>>,
+    /// First bytes of the first words: a token starting with another byte is rejected
+    /// without hashing.
+    first_bytes: [bool; 256],
 }
 
 impl PhraseSet {
     /// Builds the set; longer phrases are tried first.
     pub fn new(entries: &[(&'static str, u8)]) -> PhraseSet {
-        let mut by_first: HashMap<&'static str, Vec<(&'static str, u8)>> = HashMap::new();
+        let mut by_first: WordMap<Vec<(&'static str, u8)>> = WordMap::default();
         for &(p, tag) in entries {
             let first = p.split(' ').next().unwrap_or(p);
             by_first.entry(first).or_default().push((p, tag));
@@ -24,12 +54,25 @@ impl PhraseSet {
         for v in by_first.values_mut() {
             v.sort_by_key(|(p, _)| std::cmp::Reverse(p.split(' ').count()));
         }
-        PhraseSet { by_first }
+        let mut first_bytes = [false; 256];
+        for k in by_first.keys() {
+            if let Some(&b) = k.as_bytes().first() {
+                first_bytes[b as usize] = true;
+            }
+        }
+        PhraseSet {
+            by_first,
+            first_bytes,
+        }
     }
 
     /// The longest phrase at token `i`: its tag and the index after it.
     pub fn at(&self, t: &Toks<'_>, i: usize) -> Option<(u8, usize)> {
-        let cands = self.by_first.get(t.low(i))?;
+        let w = t.low(i);
+        if !self.first_bytes[*w.as_bytes().first()? as usize] {
+            return None;
+        }
+        let cands = self.by_first.get(w)?;
         cands
             .iter()
             .find_map(|(p, tag)| t.phrase_at(i, p).map(|e| (*tag, e)))
@@ -46,13 +89,6 @@ impl PhraseSet {
                 i += 1;
             }
         }
-    }
-
-    /// Bit set of the tags found in `from..to` (tags must be < 32).
-    pub fn tags_in(&self, t: &Toks<'_>, from: usize, to: usize) -> u32 {
-        let mut bits = 0u32;
-        self.scan(t, from, to, |_, tag, _| bits |= 1 << (tag as u32 & 31));
-        bits
     }
 }
 
@@ -73,6 +109,8 @@ mod tests {
         };
         let set = PhraseSet::new(&[("mục tiêu", 1), ("mục tiêu năm", 2), ("phấn đấu", 3)]);
         assert_eq!(set.at(&t, 3), Some((2, 6)));
-        assert_eq!(set.tags_in(&t, 0, v.len()), (1 << 2) | (1 << 3));
+        let mut tags = Vec::new();
+        set.scan(&t, 0, v.len(), |_, tag, _| tags.push(tag));
+        assert_eq!(tags, [3, 2]);
     }
 }

@@ -127,6 +127,9 @@ const TRAIL_FILLERS: &[&str] = &[
     "cũng",
     "đều",
     "sẽ",
+    "từ",
+    "giảm từ",
+    "tăng từ",
 ];
 
 /// Words that end the phrase after a counted noun (`5 lớp bồi dưỡng ... cho 305 quần chúng`).
@@ -161,7 +164,7 @@ fn is_sep(t: &Toks<'_>, i: usize) -> bool {
     t.get(i).is_some_and(|x| x.kind == TokKind::Punct)
         && matches!(
             t.low(i),
-            "," | "(" | ")" | ":" | "-" | "\"" | "'" | "." | "+"
+            "," | "(" | ")" | ":" | "-" | "\"" | "'" | "." | "+" | "|" | "%" | "/"
         )
 }
 
@@ -186,6 +189,11 @@ pub(crate) fn trim(t: &Toks<'_>, mut r: Range, skip: &dyn Fn(usize) -> Option<us
         }
         if let Some(s) = t.any_before(r.1, TRAIL_FILLERS).filter(|&s| s >= r.0) {
             r.1 = s;
+        } else if let Some(k) =
+            (r.1.saturating_sub(6).max(r.0 + 1)..r.1).find(|&k| skip(k) == Some(r.1))
+        {
+            // A trailing period or area ("CPI tháng 9/2024", "thu ngân sách huyện Kỳ Anh").
+            r.1 = k;
         }
         if r == before {
             return r;
@@ -229,7 +237,7 @@ pub(crate) fn after_phrase(t: &Toks<'_>, from: usize, limit: usize) -> Range {
             break;
         }
         if t.get(e).is_some_and(|x| x.kind == TokKind::Punct)
-            && !(t.low(e) == "-" && !t.toks[e].space_before)
+            && (t.low(e) != "-" || t.toks[e].space_before)
             && t.low(e) != "/"
         {
             break;
@@ -237,6 +245,15 @@ pub(crate) fn after_phrase(t: &Toks<'_>, from: usize, limit: usize) -> Range {
         e += 1;
     }
     (from, e)
+}
+
+/// The object after a measured unit (`2.150 ha rừng`): like [`after_phrase`], but empty when
+/// the unit is directly followed by a stop word (`3 khu công nghiệp với tỷ lệ ...`).
+pub(crate) fn object_phrase(t: &Toks<'_>, from: usize, limit: usize) -> Range {
+    if t.any_at(from, AFTER_STOPS).is_some() || !t.is_word(from) {
+        return (from, from);
+    }
+    after_phrase(t, from, limit)
 }
 
 /// The text as written of tokens `r`.

@@ -18,6 +18,7 @@ mod number;
 mod period;
 mod quantity;
 mod segment;
+mod table;
 mod token;
 mod unit;
 

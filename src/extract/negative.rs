@@ -30,6 +30,8 @@ pub(crate) const LOTTERY: u8 = 6;
 pub(crate) const FINE: u8 = 7;
 /// A count of cases (`xảy ra 12 vụ tai nạn`): statistics, not one accident.
 pub(crate) const CASE_COUNT: u8 = 8;
+/// Hit marker (not a cue tag): a number followed by `vụ` or `ca`.
+const NUM_CASES: u8 = 31;
 /// A single project's or company's figures.
 pub(crate) const SINGLE: u8 = 9;
 
@@ -37,7 +39,7 @@ const CUES: &[(&str, u8)] = &[
     ("bằng khen", AWARD),
     ("giấy khen", AWARD),
     ("khen thưởng", AWARD),
-    ("giấy chứng nhận", AWARD),
+    ("trao giấy chứng nhận", AWARD),
     ("trao giải", AWARD),
     ("đạt giải", AWARD),
     ("giải nhất", AWARD),
@@ -82,9 +84,15 @@ const CUES: &[(&str, u8)] = &[
     ("lượng mưa", WEATHER),
     ("mực nước", WEATHER),
     ("độ c", WEATHER),
+    ("độ ẩm", WEATHER),
     ("áp thấp", WEATHER),
     ("sức gió", WEATHER),
     ("tỷ số", SPORTS),
+    ("vận động viên", SPORTS),
+    ("về nhất", SPORTS),
+    ("vô địch", SPORTS),
+    ("bỏng", ACCIDENT),
+    ("đấu giá", SINGLE),
     ("bàn thắng", SPORTS),
     ("ghi bàn", SPORTS),
     ("trận đấu", SPORTS),
@@ -118,14 +126,36 @@ pub(crate) struct Context {
 }
 
 impl Context {
-    /// Scans tokens `from..to` of one clause.
-    pub fn of_clause(t: &Toks<'_>, from: usize, to: usize) -> Context {
-        let bits = cues().tags_in(t, from, to);
-        let has_case_count = (from..to).any(|k| t.is_num(k) && matches!(t.low(k + 1), "vụ" | "ca"));
-        Context {
-            bits,
-            has_case_count,
+    /// Records the cue hits of a sentence (`(token, tag)`), so that each clause's context is
+    /// read from them without scanning again.
+    pub fn scan(t: &Toks<'_>, from: usize, to: usize, hits: &mut Vec<(usize, u8)>) {
+        hits.clear();
+        cues().scan(t, from, to, |i, tag, _| hits.push((i, tag)));
+        for k in from..to {
+            if t.is_num(k) && matches!(t.low(k + 1), "vụ" | "ca") {
+                hits.push((k, NUM_CASES));
+            }
         }
+        hits.sort_unstable();
+    }
+
+    /// The context of tokens `from..to` from a sentence's hits.
+    pub fn from_hits(hits: &[(usize, u8)], from: usize, to: usize) -> Context {
+        let mut c = Context::default();
+        let first = hits.partition_point(|&(i, _)| i < from);
+        for &(i, tag) in &hits[first..] {
+            if i >= to {
+                break;
+            }
+            {
+                if tag == NUM_CASES {
+                    c.has_case_count = true;
+                } else {
+                    c.bits |= 1 << tag;
+                }
+            }
+        }
+        c
     }
 
     fn has(&self, tag: u8) -> bool {
@@ -133,32 +163,79 @@ impl Context {
     }
 
     /// True when a fact of this unit class cannot be trusted in this clause.
+    ///
+    /// Weather readings and lottery numbers carry no unit and never get here, so those tags
+    /// only document the context; a report may well mention the lottery's revenue.
     pub fn blocks(&self, class: UnitClass) -> bool {
-        if self.has(WEATHER) || self.has(SPORTS) || self.has(LOTTERY) {
+        if self.has(SPORTS) {
             return true;
         }
         if self.has(ACCIDENT) && !self.has_case_count {
             return true;
         }
+        if self.has(DONATION) {
+            return true;
+        }
+        if self.has(WEATHER) && matches!(class, UnitClass::Percent | UnitClass::Measure) {
+            return true;
+        }
         match class {
-            UnitClass::Count => self.has(AWARD) || self.has(ATTENDANCE) || self.has(DONATION),
-            UnitClass::Money => self.has(DONATION) || self.has(FINE) || self.has(SINGLE),
+            UnitClass::Count => self.has(AWARD) || self.has(ATTENDANCE),
+            UnitClass::Money => self.has(FINE) || self.has(SINGLE),
             UnitClass::Measure | UnitClass::Percent => false,
         }
+    }
+
+    /// Adds the event contexts of the whole sentence (an accident or a match named in one
+    /// clause colours the numbers of the others: `Vụ cháy ...; 2 công nhân bị bỏng`).
+    pub fn with_events_of(mut self, sentence: &Context) -> Context {
+        let events = (1 << ACCIDENT) | (1 << SPORTS) | (1 << WEATHER) | (1 << LOTTERY);
+        self.bits |= sentence.bits & events;
+        self.has_case_count |= sentence.has_case_count;
+        self
     }
 }
 
 /// True when the words between `from` and the number at `at` put it in progress (`đang thẩm
 /// định ... 4 sản phẩm`) rather than achieved; `đang có` is a state and stays a fact.
 pub(crate) fn in_progress(t: &Toks<'_>, from: usize, at: usize) -> bool {
-    (from..at).any(|k| {
-        t.low(k) == "đang"
-            && !matches!(
-                t.low(k + 1),
-                "có" | "là" | "duy" | "quản" | "sở" | "nuôi" | "chăm"
-            )
-    })
+    (from..at).any(|k| t.low(k) == "đang" && t.any_at(k + 1, WIP_VERBS).is_some())
 }
+
+/// Verbs that, after `đang`, describe work not yet done.
+const WIP_VERBS: &[&str] = &[
+    "thẩm định",
+    "triển khai",
+    "thực hiện",
+    "xây dựng",
+    "hoàn thiện",
+    "hoàn tất",
+    "đề nghị",
+    "chờ",
+    "lập",
+    "trình",
+    "xem xét",
+    "được",
+    "tiến hành",
+    "làm",
+    "đánh giá",
+    "khẩn trương",
+    "tích cực",
+    "rà soát",
+    "đề xuất",
+    "chuẩn bị",
+    "thi công",
+    "giải quyết",
+    "xử lý",
+    "điều tra",
+    "đầu tư",
+    "kêu gọi",
+    "vận động",
+    "hướng dẫn",
+    "hỗ trợ",
+    "tập trung",
+    "phối hợp",
+];
 
 /// Words before a number that make it an identifier, an ordinal or a date part, not a value.
 pub(crate) fn blocked_prefix(w: &str) -> bool {
@@ -253,7 +330,11 @@ mod tests {
             lower: s,
             text: s,
         };
-        Context::of_clause(&t, 0, v.len())
+        {
+            let mut h = Vec::new();
+            Context::scan(&t, 0, v.len(), &mut h);
+            Context::from_hits(&h, 0, v.len())
+        }
     }
 
     #[test]

@@ -36,7 +36,9 @@ fn is_dropped(c: char) -> bool {
 /// One char of input to one char of `text`.
 fn map_char(c: char) -> char {
     match c {
-        '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\t' | '\u{2009}' | '\u{200A}' | '\u{3000}' => ' ',
+        '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' | '\u{200A}' | '\u{3000}' => ' ',
+        // Tabs separate the cells of flattened tables.
+        '\t' => '|',
         '\r' | '\u{2028}' | '\u{2029}' | '\u{0085}' => '\n',
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => '"',
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{02BC}' => '\'',
@@ -146,6 +148,10 @@ impl CharCursor {
 fn lower_folded(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
         let mut it = c.to_lowercase();
         match (it.next(), it.next()) {
             (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),

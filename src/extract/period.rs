@@ -85,6 +85,19 @@ fn year_of(t: &Toks<'_>, i: usize) -> Option<i32> {
 }
 
 fn small_num(t: &Toks<'_>, i: usize) -> Option<u8> {
+    match t.low(i) {
+        "một" => return Some(1),
+        "hai" => return Some(2),
+        "ba" => return Some(3),
+        "bốn" => return Some(4),
+        "năm" => return Some(5),
+        "sáu" => return Some(6),
+        "bảy" => return Some(7),
+        "tám" => return Some(8),
+        "chín" => return Some(9),
+        "mười" => return Some(10),
+        _ => {}
+    }
     if !t.is_num(i) {
         return None;
     }
@@ -158,8 +171,10 @@ pub(crate) fn find_mentions(
 fn is_comparison(t: &Toks<'_>, from: usize, i: usize) -> bool {
     let lo = i.saturating_sub(4).max(from);
     (lo..i).any(|k| {
-        matches!(t.low(k), "so" | "với" | "từ" | "liền" | "trước")
-            || t.phrase_at(k, "cùng kỳ").is_some()
+        matches!(
+            t.low(k),
+            "so" | "với" | "từ" | "liền" | "trước" | "lần" | "gấp"
+        ) || t.phrase_at(k, "cùng kỳ").is_some()
     })
 }
 
@@ -234,7 +249,7 @@ fn mention_at(
             let (y, end) = year_suffix(t, i + 2)?;
             Some((Period::Month(y, m), end, false))
         }
-        _ if t.is_num(i) && t.low(i + 1) == "tháng" => {
+        _ if (t.is_num(i) || small_num(t, i).is_some()) && t.low(i + 1) == "tháng" => {
             let n = small_num(t, i)?;
             if !(1..=12).contains(&n) {
                 return None;
@@ -248,6 +263,32 @@ fn mention_at(
                 second_half = true;
             } else if t.low(k) == "năm" {
                 k += 1;
+            } else if matches!(n, 6 | 9)
+                && !matches!(
+                    t.low(i.wrapping_sub(1)),
+                    "sau"
+                        | "hơn"
+                        | "khoảng"
+                        | "gần"
+                        | "trên"
+                        | "mỗi"
+                        | "trong"
+                        | "vòng"
+                        | "dài"
+                        | "được"
+                        | "từ"
+                        | "đến"
+                        | "tới"
+                        | "mất"
+                        | "hạn"
+                        | "lên"
+                        | "có"
+                )
+            {
+                // "9 tháng ước đạt ...", "6 tháng qua": the report's half or nine months.
+                if t.low(k) == "qua" {
+                    k += 1;
+                }
             } else {
                 return None;
             }

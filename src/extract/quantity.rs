@@ -141,10 +141,7 @@ pub(crate) fn quantity_at(t: &Toks<'_>, i: usize) -> Option<Quantity> {
             }
         }
     }
-    let unit = match match_unit(t, k) {
-        Some(u) => u,
-        None => return None,
-    };
+    let unit = match_unit(t, k)?;
     // "từ 5% đến 7%"
     if high.is_none()
         && total.is_none()
@@ -188,22 +185,28 @@ fn finish(
     n: Number,
     total: Option<f64>,
     high: Option<f64>,
-    unit: UnitMatch,
+    mut unit: UnitMatch,
 ) -> Option<Quantity> {
+    let mul = unit.fold_scale(t);
     let start = if high.is_some() && t.low(i.wrapping_sub(1)) == "từ" {
         i - 1
     } else {
         i
     };
     let cue = t.any_before(start, APPROX);
-    let approx = cue.is_some();
+    // "ước tính đạt", "ước thực hiện cả năm đạt": an estimate a few words back.
+    let approx = cue.is_some() || (start.saturating_sub(4)..start).any(|k| t.low(k) == "ước");
+    // "trên 1 ha", "mỗi 1 ha": a per-unit expression, not an amount.
+    if n.value == 1.0 && matches!(t.low(start.wrapping_sub(1)), "trên" | "mỗi" | "một") {
+        return None;
+    }
     Some(Quantity {
         cue_start: cue.unwrap_or(start),
         first: i,
         num_end,
         end: unit.end,
-        value: n.value,
-        high,
+        value: super::number::tidy(n.value * mul),
+        high: high.map(|h| super::number::tidy(h * mul)),
         total,
         unit,
         approx,
@@ -262,6 +265,10 @@ pub(crate) fn role(t: &Toks<'_>, q: &Quantity, lo: usize) -> Role {
     let before = t.low(q.cue_start.wrapping_sub(1));
     // "tăng lên 5 xã", "giảm còn 2,5%", "giảm xuống 3%": the new level.
     let to_level = matches!(before, "lên" | "còn" | "xuống");
+    // "giảm từ 5,2% xuống còn 3,8%": the old level is not this period's fact.
+    if before == "từ" && matches!(t.low(q.end), "xuống" | "lên" | "còn") {
+        return Role::Drop;
+    }
     let change = if to_level {
         None
     } else {
@@ -298,6 +305,9 @@ pub(crate) fn role(t: &Toks<'_>, q: &Quantity, lo: usize) -> Role {
             }
             Role::Level
         }
+        // "giảm 312 hộ nghèo", "có thêm 34 doanh nghiệp": a flow of counted things is a fact;
+        // "tăng 5 doanh nghiệp so với năm trước" is a difference.
+        UnitClass::Count if change.is_some() && so_voi.is_none() => Role::Level,
         _ => {
             if change.is_some() || vuot {
                 Role::Drop

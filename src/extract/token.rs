@@ -69,10 +69,14 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
                 }
             }
             (TokKind::Num, end)
-        } else if c.is_alphabetic() {
+        } else if is_letter(c) {
             let mut end = i + c.len_utf8();
             while let Some(&(j, d)) = iter.peek() {
-                if d.is_alphanumeric() || is_mark(d) {
+                if is_letter(d)
+                    || d.is_ascii_digit()
+                    || is_mark(d)
+                    || (!d.is_ascii() && d.is_alphanumeric())
+                {
                     end = j + d.len_utf8();
                     iter.next();
                 } else {
@@ -104,6 +108,15 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
         space_before = false;
         nl_before = false;
     }
+}
+
+/// Letters, with a fast path for the Latin blocks Vietnamese uses.
+fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}') && c != '×' && c != '÷'
+        || c.is_alphabetic()
 }
 
 /// Combining marks left after NFC (rare) stay inside their word.
@@ -168,14 +181,23 @@ impl<'a> Toks<'a> {
     /// True when tokens `i..` spell the space-separated lower-case `phrase` (words and
     /// punctuation tokens alike, e.g. "so với", "tạ / ha" is spelled "tạ/ha" via `/`).
     pub fn phrase_at(&self, i: usize, phrase: &str) -> Option<usize> {
+        // Walks the phrase bytes once; most calls fail on the first byte.
+        let p = phrase.as_bytes();
         let mut j = i;
-        for w in phrase.split(' ') {
-            if j >= self.toks.len() || self.low(j) != w {
+        let mut pos = 0;
+        loop {
+            let w = self.low(j).as_bytes();
+            if j >= self.toks.len() || p.get(pos..pos + w.len()) != Some(w) {
                 return None;
             }
+            pos += w.len();
             j += 1;
+            match p.get(pos) {
+                None => return Some(j),
+                Some(b' ') => pos += 1,
+                Some(_) => return None,
+            }
         }
-        Some(j)
     }
 
     /// True when the tokens ending just before `end` spell `phrase`; returns its first token.

@@ -6,9 +6,9 @@
 //! (`5.892 học viên`); only nouns listed here count, so that a number followed by an unknown
 //! word is not taken for a fact (precision first).
 
+use super::lexicon::WordMap;
 use super::number::SCALES;
 use super::token::{TokKind, Toks};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// The family of a unit, which decides how it is used and converted.
@@ -41,12 +41,33 @@ pub(crate) struct UnitMatch {
     pub price_like: bool,
     /// The count noun is also an area level word (`xã`, `huyện`, `thôn`).
     pub level_noun: bool,
+    /// The scale word's multiplier (1 without one).
+    pub scale: f64,
+    /// First token after the scale word.
+    pub noun_start: usize,
+}
+
+impl UnitMatch {
+    /// Moves the scale word of a non-money unit into the value: `2,1 triệu lượt khách` is
+    /// 2 100 000 `lượt khách` (money keeps its scale: `1,2 nghìn tỷ đồng`). Returns the factor
+    /// to apply to the value.
+    pub fn fold_scale(&mut self, t: &Toks<'_>) -> f64 {
+        if self.scale == 1.0 || self.class == UnitClass::Money {
+            return 1.0;
+        }
+        let s = self.scale;
+        self.written = written(t, self.noun_start, self.end);
+        self.factor /= s;
+        self.scale = 1.0;
+        s
+    }
 }
 
 /// Measured units: written form (tokens separated by spaces), base, factor, class.
 const MEASURES: &[(&str, &str, f64, UnitClass)] = &[
     ("phần trăm", "%", 1.0, UnitClass::Percent),
     ("%", "%", 1.0, UnitClass::Percent),
+    ("điểm phần trăm", "%", 1.0, UnitClass::Percent),
     ("đồng", "VND", 1.0, UnitClass::Money),
     ("usd", "USD", 1.0, UnitClass::Money),
     ("đô la mỹ", "USD", 1.0, UnitClass::Money),
@@ -95,12 +116,10 @@ const COUNT_NOUNS: &[&str] = &[
     "buôn",
     "khu phố",
     "đơn vị",
+    "khối",
+    "tổ dân cư",
     // households and people
     "hộ",
-    "hộ gia đình",
-    "hộ dân",
-    "hộ nghèo",
-    "hộ cận nghèo",
     "người",
     "nhân khẩu",
     "lao động",
@@ -113,10 +132,8 @@ const COUNT_NOUNS: &[&str] = &[
     "trẻ em",
     "bệnh nhân",
     "ca",
-    "ca mắc",
     "giường bệnh",
     "bác sĩ",
-    "y bác sĩ",
     "cán bộ",
     "công chức",
     "viên chức",
@@ -127,34 +144,29 @@ const COUNT_NOUNS: &[&str] = &[
     "đoàn viên",
     "thành viên",
     "thanh niên",
-    "người lao động",
     "lượt người",
     "lượt",
     "lượt khách",
-    "lượt khách du lịch",
+    "lượt hộ",
+    "điểm",
     "du khách",
     "khách",
-    "khách du lịch",
     "thí sinh",
     "tình nguyện viên",
     "cử tri",
-    "người dân",
     "hội",
     // organisations and establishments
     "chi bộ",
     "đảng bộ",
-    "tổ chức cơ sở đảng",
     "tổ chức",
     "doanh nghiệp",
     "hợp tác xã",
     "htx",
     "tổ hợp tác",
     "cơ sở",
-    "hộ kinh doanh",
     "trang trại",
     "gia trại",
     "trường",
-    "trường học",
     "lớp",
     "phòng học",
     "trạm y tế",
@@ -184,7 +196,6 @@ const COUNT_NOUNS: &[&str] = &[
     "tiêu chí",
     "thẻ đảng",
     "thẻ",
-    "thẻ bảo hiểm y tế",
     "căn nhà",
     "căn hộ",
     "căn",
@@ -194,13 +205,11 @@ const COUNT_NOUNS: &[&str] = &[
     "con",
     "chiếc",
     "tàu",
-    "tàu cá",
     "phương tiện",
     "xe",
     "cây",
     "hồ sơ",
     "thủ tục",
-    "thủ tục hành chính",
     "văn bản",
     "đơn",
     "vụ",
@@ -216,15 +225,12 @@ const COUNT_NOUNS: &[&str] = &[
     "cuộc",
     "đợt",
     "buổi",
-    "lớp học",
     "tuyến",
-    "tuyến đường",
     "cầu",
     "cống",
     "kênh",
     "hồ",
     "đập",
-    "tấn hàng",
     "container",
     "tour",
 ];
@@ -302,10 +308,10 @@ const PRICE_PER: &[&str] = &[
     "kỳ",
 ];
 
-fn count_index() -> &'static HashMap<&'static str, Vec<&'static str>> {
-    static IDX: OnceLock<HashMap<&'static str, Vec<&'static str>>> = OnceLock::new();
+fn count_index() -> &'static WordMap<Vec<&'static str>> {
+    static IDX: OnceLock<WordMap<Vec<&'static str>>> = OnceLock::new();
     IDX.get_or_init(|| {
-        let mut m: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+        let mut m: WordMap<Vec<&'static str>> = WordMap::default();
         for p in COUNT_NOUNS {
             let first = p.split(' ').next().unwrap_or(p);
             m.entry(first).or_default().push(p);
@@ -390,6 +396,8 @@ pub(crate) fn match_unit(t: &Toks<'_>, i: usize) -> Option<UnitMatch> {
             class,
             price_like,
             level_noun: false,
+            scale,
+            noun_start: j,
         });
     }
     let k = count_end?;
@@ -403,6 +411,8 @@ pub(crate) fn match_unit(t: &Toks<'_>, i: usize) -> Option<UnitMatch> {
         class: UnitClass::Count,
         price_like: false,
         level_noun,
+        scale,
+        noun_start: j,
     })
 }
 

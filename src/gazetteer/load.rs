@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use serde::Deserialize;
 
 use super::{reform_date, Area, Era, GazetteerError, Level};
 
@@ -53,40 +52,32 @@ pub(crate) fn embedded_sources() -> Sources<'static> {
 }
 
 /// One row of any unit file; the columns a file lacks stay empty.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct UnitRow {
     code: String,
     name: String,
-    #[serde(rename = "type")]
     unit_type: String,
     full_name: String,
-    #[serde(default)]
     province_code: String,
-    #[serde(default)]
     district_code: String,
-    #[serde(default)]
     first_seen: String,
-    #[serde(default)]
     gone_by: String,
 }
 
-/// One row of `province_map_2025.csv`.
-#[derive(Debug, Deserialize)]
-struct ProvinceMapRow {
-    old_code: String,
-    new_code: String,
-}
-
-/// One row of `commune_map_2025.csv` (only the columns used).
-#[derive(Debug, Deserialize)]
-struct CommuneMapRow {
-    old_code: String,
-    old_district_code: String,
-    new_code: String,
-}
+/// The columns read from unit files; a trailing `?` marks a column some files lack.
+const UNIT_COLUMNS: [&str; 8] = [
+    "code",
+    "name",
+    "type",
+    "full_name",
+    "province_code?",
+    "district_code?",
+    "first_seen?",
+    "gone_by?",
+];
 
 /// One row of `aliases.csv`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub(crate) struct AliasRow {
     pub level: String,
     pub era: String,
@@ -112,11 +103,15 @@ pub(crate) struct Loaded {
     pub aliases: Vec<(AliasRow, String, u64)>,
 }
 
-/// Reads all rows of a CSV text, calling `f` with each deserialised row and its line number.
-fn each_row<T, F>(file: &str, text: &str, mut f: F) -> Result<(), GazetteerError>
+/// The most columns `each_row` hands over (values live in a stack array).
+const MAX_COLUMNS: usize = 8;
+
+/// Reads all rows of a CSV text, calling `f` with the values of `columns` (in that order; an
+/// absent optional column gives "") and the line number. Columns are looked up by header name
+/// once, so a reordered user copy still loads; values are borrowed, not copied.
+fn each_row<F>(file: &str, text: &str, columns: &[&str], mut f: F) -> Result<(), GazetteerError>
 where
-    T: for<'de> Deserialize<'de>,
-    F: FnMut(T, u64) -> Result<(), String>,
+    F: FnMut(&[&str], u64) -> Result<(), String>,
 {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -125,7 +120,22 @@ where
         .headers()
         .map_err(|e| invalid(file, 1, &e.to_string()))?
         .clone();
+    let mut index: Vec<Option<usize>> = Vec::with_capacity(columns.len());
+    for col in columns {
+        let (name, optional) = match col.strip_suffix('?') {
+            Some(n) => (n, true),
+            None => (*col, false),
+        };
+        let at = headers.iter().position(|h| h == name);
+        if at.is_none() && !optional {
+            return Err(invalid(file, 1, &format!("missing column {name:?}")));
+        }
+        index.push(at);
+    }
     let mut record = csv::StringRecord::new();
+    if columns.len() > MAX_COLUMNS {
+        return Err(invalid(file, 0, "internal: too many columns requested"));
+    }
     loop {
         let more = rdr.read_record(&mut record).map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
@@ -135,10 +145,11 @@ where
             break;
         }
         let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let row: T = record
-            .deserialize(Some(&headers))
-            .map_err(|e| invalid(file, line, &e.to_string()))?;
-        f(row, line).map_err(|m| invalid(file, line, &m))?;
+        let mut values: [&str; MAX_COLUMNS] = [""; MAX_COLUMNS];
+        for (slot, at) in values.iter_mut().zip(&index) {
+            *slot = at.and_then(|i| record.get(i)).unwrap_or("");
+        }
+        f(&values[..index.len()], line).map_err(|m| invalid(file, line, &m))?;
     }
     Ok(())
 }
@@ -238,40 +249,61 @@ pub(crate) fn load(src: &Sources<'_>, names: &[String; 11]) -> Result<Loaded, Ga
     for (i, text) in src.texts.iter().enumerate() {
         let file = names[i].as_str();
         if let Some(kind) = file_kind(i) {
-            each_row(file, text, |row: UnitRow, _| {
+            each_row(file, text, &UNIT_COLUMNS, |v, _| {
+                let row = UnitRow {
+                    code: v[0].to_string(),
+                    name: v[1].to_string(),
+                    unit_type: v[2].to_string(),
+                    full_name: v[3].to_string(),
+                    province_code: v[4].to_string(),
+                    district_code: v[5].to_string(),
+                    first_seen: v[6].to_string(),
+                    gone_by: v[7].to_string(),
+                };
                 areas.push(area_from_row(row, &kind)?);
                 Ok(())
             })?;
         } else if i == 8 {
-            each_row(file, text, |row: ProvinceMapRow, _| {
-                if row.old_code.is_empty() || row.new_code.is_empty() {
+            each_row(file, text, &["old_code", "new_code"], |v, _| {
+                if v[0].is_empty() || v[1].is_empty() {
                     return Err("empty old_code or new_code".to_string());
                 }
-                province_map.insert(row.old_code, row.new_code);
+                province_map.insert(v[0].to_string(), v[1].to_string());
                 Ok(())
             })?;
         } else {
-            each_row(file, text, |row: CommuneMapRow, _| {
-                if row.new_code.is_empty() {
+            let cols = ["old_code", "old_district_code", "new_code"];
+            each_row(file, text, &cols, |v, _| {
+                if v[2].is_empty() {
                     return Err("empty new_code".to_string());
                 }
-                commune_map
-                    .entry(row.new_code)
-                    .or_default()
-                    .push(OldCommune {
-                        old_code: row.old_code,
-                        old_district_code: row.old_district_code,
-                    });
+                let old = OldCommune {
+                    old_code: v[0].to_string(),
+                    old_district_code: v[1].to_string(),
+                };
+                match commune_map.get_mut(v[2]) {
+                    Some(list) => list.push(old),
+                    None => {
+                        commune_map.insert(v[2].to_string(), vec![old]);
+                    }
+                }
                 Ok(())
             })?;
         }
     }
     let mut aliases = Vec::with_capacity(1_100);
     let alias_file = names[10].as_str();
-    each_row(alias_file, src.aliases, |row: AliasRow, line| {
-        if row.alias.is_empty() || row.code.is_empty() {
+    let cols = ["level", "era", "code", "alias"];
+    each_row(alias_file, src.aliases, &cols, |v, line| {
+        if v[3].is_empty() || v[2].is_empty() {
             return Err("empty alias or code".to_string());
         }
+        let row = AliasRow {
+            level: v[0].to_string(),
+            era: v[1].to_string(),
+            code: v[2].to_string(),
+            alias: v[3].to_string(),
+        };
         aliases.push((row, alias_file.to_string(), line));
         Ok(())
     })?;

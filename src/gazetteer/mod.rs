@@ -33,9 +33,15 @@
 //!    unchanged is one unit; its post-2025 form is returned). Districts exist only before the
 //!    reform, so district candidates are always pre-2025. Everything else that remains counts
 //!    as a different unit.
-//! 8. **Never guess.** One candidate left → `Unique`; several → `Ambiguous` (in file order:
+//! 8. **Bare names.** With no type word and no `level`, only the candidates of the highest
+//!    level that has any are kept (province > district > commune), as a reader takes a bare
+//!    name for the largest unit so named: "Hà Tĩnh" is the province, "Kỳ Anh" the huyện or
+//!    the thị xã (not the 2025 xã Kỳ Anh), "Bố Trạch" the pre-2025 huyện when both eras are
+//!    asked. Give the type word or `level` (or `era: Some(Post2025)`) to reach smaller units.
+//! 9. **Never guess.** One candidate left → `Unique`; several → `Ambiguous` (in file order:
 //!    pre-2025 provinces, districts, communes, then post-2025); none → `NotFound`. "Kỳ Anh"
-//!    in Hà Tĩnh without a type word is ambiguous (huyện, thị xã and the 2025 xã).
+//!    in Hà Tĩnh without a type word is ambiguous (huyện and thị xã); "Châu Thành" without a
+//!    province is ambiguous between ten huyện.
 //!
 //! All lookups are hash lookups on precomputed keys; nothing scans the ~16,000 units.
 

@@ -127,7 +127,7 @@ impl Context {
             Era::Pre2025 => &self.pre,
             Era::Post2025 => &self.post,
         };
-        codes.iter().any(|c| *c == area.province_code)
+        codes.contains(&area.province_code)
     }
 }
 
@@ -323,6 +323,20 @@ impl Gazetteer {
                         b.level == a.level && b.code == a.code && self.keys[p] == self.keys[i]
                     })
             });
+        }
+        // A bare name (no type word, no level) means the largest unit of that name, as in
+        // ordinary usage: "Kỳ Anh" is the huyện or the thị xã, not the 2025 xã; "Hà Tĩnh" is
+        // the province, not its capital city.
+        if filters.prefix_type.is_none() && filters.param_type.is_none() && filters.level.is_none()
+        {
+            let rank = |l: Level| match l {
+                Level::Province => 0,
+                Level::District => 1,
+                Level::Commune => 2,
+            };
+            if let Some(top) = cands.iter().map(|&i| rank(self.areas[i].level)).min() {
+                cands.retain(|&i| rank(self.areas[i].level) == top);
+            }
         }
         match cands.len() {
             0 => Resolution::NotFound,
