@@ -141,7 +141,11 @@ pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
             r.facts
         );
     }
-    let alerts: Vec<String> = alerts.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    let mut by_status: std::collections::BTreeMap<&str, i64> = Default::default();
+    for (_, s, n) in &alerts {
+        *by_status.entry(s.as_str()).or_default() += n;
+    }
+    let alerts: Vec<String> = by_status.iter().map(|(s, n)| format!("{s} {n}")).collect();
     println!(
         "alerts: {}",
         if alerts.is_empty() {

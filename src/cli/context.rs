@@ -38,6 +38,12 @@ pub async fn prepare_store(config: &Config) -> anyhow::Result<(Arc<dyn Store>, P
         .map_err(|e| anyhow::anyhow!(e))?;
     let migrations = store.migrate().await?;
     let areas = store.load_areas(Gazetteer::embedded().areas()).await?;
+    sync_sources(store.as_ref(), config).await?;
+    Ok((store, Prepared { migrations, areas }))
+}
+
+/// Records the configured sources in the `sources` table (at start and on reload).
+pub async fn sync_sources(store: &dyn Store, config: &Config) -> anyhow::Result<()> {
     let sources: Vec<SourceRow> = config
         .sources
         .iter()
@@ -49,7 +55,7 @@ pub async fn prepare_store(config: &Config) -> anyhow::Result<(Arc<dyn Store>, P
         })
         .collect();
     store.sync_sources(&sources).await?;
-    Ok((store, Prepared { migrations, areas }))
+    Ok(())
 }
 
 /// The extractor for a configuration: the built-in taxonomy, or the user's file named by

@@ -39,6 +39,8 @@ pub const DEFAULT_MAX_REDIRECTS: usize = 5;
 pub const DEFAULT_SCHEDULE: &str = "0 */30 * * * *";
 /// Random delay added to each scheduled run so that sources sharing a schedule spread out.
 pub const DEFAULT_JITTER_S: u64 = 60;
+/// Pause after a source's first failed run; doubled per further failure, capped at a day.
+pub const DEFAULT_BACKOFF_BASE_S: u64 = 60;
 /// Local address of `/healthz` and `/metrics`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:9464";
 /// Time the daemon gives in-flight work after SIGTERM.
@@ -134,6 +136,9 @@ pub struct ScheduleConfig {
     /// Random delay (0..jitter_s seconds) added before each scheduled run.
     #[serde(default = "default_jitter_s")]
     pub jitter_s: u64,
+    /// Pause after a failed run, doubled per consecutive failure (capped at a day).
+    #[serde(default = "default_backoff_base_s")]
+    pub backoff_base_s: u64,
 }
 
 /// `[daemon]`
@@ -268,6 +273,9 @@ fn default_max_redirects() -> usize {
 fn default_jitter_s() -> u64 {
     DEFAULT_JITTER_S
 }
+fn default_backoff_base_s() -> u64 {
+    DEFAULT_BACKOFF_BASE_S
+}
 fn default_listen() -> String {
     DEFAULT_LISTEN.to_string()
 }
@@ -318,6 +326,7 @@ impl Default for ScheduleConfig {
     fn default() -> Self {
         Self {
             jitter_s: DEFAULT_JITTER_S,
+            backoff_base_s: DEFAULT_BACKOFF_BASE_S,
         }
     }
 }

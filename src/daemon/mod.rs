@@ -1,32 +1,44 @@
 //! `chiso run`: the long-running service.
 //!
 //! Lifecycle: load the configuration, open and migrate the store, build the crawler, schedule one
-//! cron job per enabled source (tokio-cron-scheduler, evaluated in Asia/Ho_Chi_Minh), then wait
-//! for SIGTERM or SIGINT. A tick that finds its source still crawling is skipped and counted, so
-//! a source never runs twice at once; each run starts after a random jitter so that sources with
-//! the same schedule spread out. On a signal the scheduler stops, in-flight crawls are told to
-//! stop between pages (what is stored stays stored, their run ends `interrupted`), and the process
-//! exits 0 once they finished or `[daemon] shutdown_timeout_s` passed.
+//! cron job per enabled source (tokio-cron-scheduler, evaluated in Asia/Ho_Chi_Minh) plus a
+//! heartbeat job, open the local HTTP listener (`/healthz`, `/metrics`), send `READY=1`, then
+//! wait for signals:
+//! - SIGHUP reloads the configuration file: sources added, removed or changed take effect at
+//!   once; an invalid file is logged and the running configuration kept.
+//! - SIGTERM / SIGINT stop the scheduler, tell in-flight crawls to stop between pages (what is
+//!   stored stays stored; their run ends `interrupted`) and exit 0 once they finished or
+//!   `[daemon] shutdown_timeout_s` passed, naming the sources abandoned.
+//!
+//! A tick that finds its source still crawling is skipped and counted, so a source never runs
+//! twice at once. Each run starts after a random jitter. A source whose runs fail backs off
+//! (`backoff_base_s` doubled per consecutive failure, capped at a day) and recovers by itself at
+//! its first successful run: it is never disabled.
 
+pub mod http;
+pub mod metrics;
 pub mod notify;
+mod signals;
+mod slots;
 
 use crate::cli::context::prepare_store;
-use crate::config::{Config, SourceConfig};
+use crate::config::Config;
 use crate::crawl::Crawler;
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use crate::store::Store;
+use http::{Handler, Response};
+use metrics::{Metrics, StoreGauges};
+use signals::Signal;
+use slots::Jobs;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
-/// Per-source state shared between the scheduler's ticks.
-struct SourceSlot {
-    source: SourceConfig,
-    running: AtomicBool,
-    skipped: AtomicU64,
-}
+/// How often the heartbeat job runs, and how old its last beat may be before `/healthz` fails.
+const HEARTBEAT: &str = "*/5 * * * * *";
+const HEARTBEAT_STALE_S: i64 = 30;
 
 /// Runs the daemon until SIGTERM or SIGINT.
 pub async fn run(config: Config) -> anyhow::Result<()> {
@@ -38,77 +50,54 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         database = %crate::config::redact_url(&config.database.url),
         "chiso starting"
     );
-    let crawler = Arc::new(Crawler::new(&config, store)?);
+    let crawler = Arc::new(Crawler::new(&config, Arc::clone(&store))?);
+    let metrics = Arc::new(Metrics::default());
     let (cancel_tx, cancel_rx) = watch::channel(false);
-    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
-    let in_flight = Arc::new(AtomicU64::new(0));
 
     let mut scheduler = JobScheduler::new().await?;
-    let mut slots = HashMap::new();
-    for src in config.sources.iter().filter(|s| s.enabled) {
-        let slot = Arc::new(SourceSlot {
-            source: src.clone(),
-            running: AtomicBool::new(false),
-            skipped: AtomicU64::new(0),
-        });
-        slots.insert(src.name.clone(), Arc::clone(&slot));
-        let crawler = Arc::clone(&crawler);
-        let cancel = cancel_rx.clone();
-        let jitter_s = config.schedule.jitter_s;
-        let in_flight = Arc::clone(&in_flight);
-        let done_tx = done_tx.clone();
-        let job = Job::new_async_tz(
-            src.schedule.as_str(),
-            crate::scrape::vietnam(),
-            move |_id, _lock| {
-                let slot = Arc::clone(&slot);
-                let crawler = Arc::clone(&crawler);
-                let cancel = cancel.clone();
-                let in_flight = Arc::clone(&in_flight);
-                let done_tx = done_tx.clone();
-                Box::pin(async move {
-                    if *cancel.borrow() {
-                        return;
-                    }
-                    if slot.running.swap(true, Ordering::SeqCst) {
-                        let n = slot.skipped.fetch_add(1, Ordering::Relaxed) + 1;
-                        tracing::warn!(
-                            source = %slot.source.name,
-                            skipped = n,
-                            "previous run still going: tick skipped"
-                        );
-                        return;
-                    }
-                    in_flight.fetch_add(1, Ordering::SeqCst);
-                    let mut stop = cancel.clone();
-                    let delay = jitter(&slot.source.name, jitter_s);
-                    let interrupted = tokio::select! {
-                        _ = tokio::time::sleep(delay) => false,
-                        _ = stop.wait_for(|c| *c) => true,
-                    };
-                    if !interrupted {
-                        crawler.crawl_source(&slot.source, cancel).await;
-                    }
-                    slot.running.store(false, Ordering::SeqCst);
-                    in_flight.fetch_sub(1, Ordering::SeqCst);
-                    let _ = done_tx.send(());
-                })
-            },
-        )
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "source {:?}: cannot schedule {:?}: {e}",
-                src.name,
-                src.schedule
-            )
-        })?;
-        scheduler.add(job).await?;
-    }
+    let heartbeat = Arc::new(AtomicI64::new(chrono::Utc::now().timestamp()));
+    let beat = Arc::clone(&heartbeat);
+    scheduler
+        .add(Job::new_async(HEARTBEAT, move |_, _| {
+            let beat = Arc::clone(&beat);
+            Box::pin(async move {
+                beat.store(chrono::Utc::now().timestamp(), Ordering::SeqCst);
+            })
+        })?)
+        .await?;
+    let mut jobs = Jobs::new(
+        Arc::clone(&crawler),
+        Arc::clone(&metrics),
+        cancel_rx.clone(),
+        config.schedule.clone(),
+    );
+    jobs.sync(&mut scheduler, &config.sources).await?;
     scheduler.start().await?;
-    tracing::info!(jobs = slots.len(), "scheduler started");
+
+    let listener = if config.daemon.listen.is_empty() {
+        None
+    } else {
+        let l = tokio::net::TcpListener::bind(&config.daemon.listen)
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "daemon.listen {:?}: cannot listen: {e}",
+                    config.daemon.listen
+                )
+            })?;
+        tracing::info!(address = %l.local_addr()?, "health and metrics listening");
+        let handler = endpoints(
+            Arc::clone(&store),
+            Arc::clone(&crawler),
+            Arc::clone(&metrics),
+            Arc::clone(&heartbeat),
+        );
+        Some(tokio::spawn(http::serve(l, handler, cancel_rx.clone())))
+    };
+
     notify::notify(&format!(
         "READY=1\nSTATUS=scheduling {} source(s)",
-        slots.len()
+        jobs.len()
     ));
     let watchdog = notify::watchdog_interval().map(|every| {
         tokio::spawn(async move {
@@ -120,42 +109,106 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         })
     });
 
-    wait_for_signal().await;
-    notify::notify("STOPPING=1");
-    if let Some(w) = watchdog {
-        w.abort();
+    let mut config = config;
+    let mut signals = signals::Signals::new()?;
+    loop {
+        match signals.next().await {
+            Signal::Reload => match Config::load(&config.path) {
+                Ok(new) => {
+                    let changes = jobs.sync(&mut scheduler, &new.sources).await?;
+                    if let Err(e) = crate::cli::context::sync_sources(store.as_ref(), &new).await {
+                        tracing::error!("reload: cannot record sources: {e}");
+                    }
+                    if new.http.user_agent != config.http.user_agent
+                        || new.database.url != config.database.url
+                        || new.daemon.listen != config.daemon.listen
+                    {
+                        tracing::warn!(
+                            "reload: [http], [database] and [daemon] changes take effect at the next restart"
+                        );
+                    }
+                    tracing::info!(%changes, "configuration reloaded");
+                    notify::notify(&format!("STATUS=scheduling {} source(s)", jobs.len()));
+                    config = new;
+                }
+                Err(e) => {
+                    tracing::error!("reload rejected, keeping the running configuration: {e}")
+                }
+            },
+            Signal::Stop => break,
+        }
     }
+
+    notify::notify("STOPPING=1");
     tracing::info!("stopping: no new runs, waiting for running crawls");
     let _ = cancel_tx.send(true);
     if let Err(e) = scheduler.shutdown().await {
         tracing::warn!("scheduler shutdown: {e}");
     }
     let timeout = Duration::from_secs(config.daemon.shutdown_timeout_s);
-    let drained = tokio::time::timeout(timeout, async {
-        while in_flight.load(Ordering::SeqCst) > 0 {
-            if done_rx.recv().await.is_none() {
-                break;
-            }
-        }
-    })
-    .await;
-    if drained.is_err() {
-        let still: Vec<&str> = slots
-            .values()
-            .filter(|s| s.running.load(Ordering::SeqCst))
-            .map(|s| s.source.name.as_str())
-            .collect();
+    if tokio::time::timeout(timeout, jobs.drained()).await.is_err() {
         tracing::warn!(
             "shutdown timeout ({}s): abandoning runs of {}",
             timeout.as_secs(),
-            still.join(", ")
+            jobs.running().join(", ")
         );
+    }
+    if let Some(w) = watchdog {
+        w.abort();
+    }
+    if let Some(l) = listener {
+        l.abort();
     }
     tracing::info!("chiso stopped");
     Ok(())
 }
 
-/// Crawls every (or one) source once, concurrently, and returns when all finished.
+/// `/healthz`: 200 when the database answers and the scheduler's heartbeat is fresh, else 503.
+/// `/metrics`: Prometheus text.
+fn endpoints(
+    store: Arc<dyn Store>,
+    crawler: Arc<Crawler>,
+    metrics: Arc<Metrics>,
+    heartbeat: Arc<AtomicI64>,
+) -> Handler {
+    Arc::new(move |path: String| {
+        let store = Arc::clone(&store);
+        let crawler = Arc::clone(&crawler);
+        let metrics = Arc::clone(&metrics);
+        let heartbeat = Arc::clone(&heartbeat);
+        Box::pin(async move {
+            match path.split('?').next().unwrap_or("") {
+                "/healthz" => {
+                    let age = chrono::Utc::now().timestamp() - heartbeat.load(Ordering::SeqCst);
+                    let db = store.ping().await;
+                    match db {
+                        Ok(()) if age <= HEARTBEAT_STALE_S => {
+                            Response::text(200, "ok: database reachable, scheduler alive\n")
+                        }
+                        Ok(()) => Response::text(
+                            503,
+                            format!("scheduler stalled: last heartbeat {age}s ago\n"),
+                        ),
+                        Err(e) => Response::text(503, format!("database unreachable: {e}\n")),
+                    }
+                }
+                "/metrics" => {
+                    let gauges = StoreGauges {
+                        alerts: store.alert_counts().await.unwrap_or_default(),
+                    };
+                    Response::ok(
+                        "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.render(&crawler.fetcher().stats(), &gauges),
+                    )
+                }
+                _ => Response::text(404, "not found: try /healthz or /metrics\n"),
+            }
+        })
+    })
+}
+
+/// Crawls every (or one) source once, concurrently, and returns when all finished (or, on
+/// SIGINT/SIGTERM, when they stopped between pages).
 pub async fn crawl_once(
     config: &Config,
     only: Option<&str>,
@@ -168,70 +221,29 @@ pub async fn crawl_once(
     let cfg = config.clone();
     let only = only.map(str::to_string);
     tasks.spawn(async move { c.crawl_all(&cfg, only.as_deref(), cancel_rx).await });
+    let mut signals = signals::Signals::new()?;
+    let stop = async {
+        loop {
+            if signals.next().await == Signal::Stop {
+                break;
+            }
+        }
+    };
     tokio::select! {
-        res = tasks.join_next() => {
-            match res {
-                Some(Ok(reports)) => Ok(reports),
-                Some(Err(e)) => Err(anyhow::anyhow!("crawl task failed: {e}")),
-                None => Ok(Vec::new()),
-            }
-        }
-        _ = wait_for_signal() => {
+        res = tasks.join_next() => finish(res),
+        _ = stop => {
             let _ = cancel_tx.send(true);
-            match tasks.join_next().await {
-                Some(Ok(reports)) => Ok(reports),
-                _ => Ok(Vec::new()),
-            }
+            finish(tasks.join_next().await)
         }
     }
 }
 
-/// A delay in `0..jitter_s` seconds, different per source and per tick, without a random
-/// number generator dependency.
-fn jitter(source: &str, jitter_s: u64) -> Duration {
-    if jitter_s == 0 {
-        return Duration::ZERO;
-    }
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write(source.as_bytes());
-    Duration::from_millis(h.finish() % (jitter_s * 1000))
-}
-
-/// Resolves on SIGTERM or SIGINT (Ctrl-C).
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = term.recv() => tracing::info!("SIGTERM received"),
-                    _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT received"),
-                }
-            }
-            Err(e) => {
-                tracing::warn!("cannot listen for SIGTERM: {e}");
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::jitter;
-    use std::time::Duration;
-
-    #[test]
-    fn jitter_stays_in_range() {
-        assert_eq!(jitter("a", 0), Duration::ZERO);
-        for _ in 0..100 {
-            assert!(jitter("baohatinh", 60) < Duration::from_secs(60));
-        }
+fn finish(
+    res: Option<Result<Vec<crate::crawl::SourceReport>, tokio::task::JoinError>>,
+) -> anyhow::Result<Vec<crate::crawl::SourceReport>> {
+    match res {
+        Some(Ok(reports)) => Ok(reports),
+        Some(Err(e)) => Err(anyhow::anyhow!("crawl task failed: {e}")),
+        None => Ok(Vec::new()),
     }
 }

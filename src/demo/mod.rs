@@ -53,7 +53,12 @@ fn demo_source(base: &str) -> SourceConfig {
 pub async fn run(args: &DemoArgs) -> anyhow::Result<PathBuf> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    let server = tokio::spawn(server::serve(listener, base.clone()));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let server = tokio::spawn(crate::daemon::http::serve(
+        listener,
+        server::handler(base.clone()),
+        stop_rx,
+    ));
 
     let db = match &args.db {
         Some(p) => p.clone(),
@@ -75,7 +80,8 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<PathBuf> {
     println!("database:  {}", db.display());
 
     let reports = crate::daemon::crawl_once(&config, None).await?;
-    server.abort();
+    let _ = stop_tx.send(true);
+    let _ = server.await;
     for r in &reports {
         let s = &r.stats;
         println!(

@@ -721,12 +721,18 @@ macro_rules! impl_store {
 
             async fn alert_counts(
                 &self,
-            ) -> Result<Vec<(String, i64)>, $crate::store::StoreError> {
+            ) -> Result<Vec<(String, String, i64)>, $crate::store::StoreError> {
                 Ok(sqlx::query_as(
-                    "SELECT status, COUNT(*) FROM alerts GROUP BY status ORDER BY status",
+                    "SELECT channel, status, COUNT(*) FROM alerts GROUP BY channel, status \
+                     ORDER BY channel, status",
                 )
                 .fetch_all(&self.pool)
                 .await?)
+            }
+
+            async fn ping(&self) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
             }
 
             async fn replace_facts(

@@ -168,8 +168,11 @@ pub trait Store: AlertStore + QueryStore + Send + Sync {
     /// Per-source state for `chiso status`: last run, consecutive failed runs, articles, facts.
     async fn source_status(&self) -> Result<Vec<SourceStatus>, StoreError>;
 
-    /// Alerts by status (`pending`, `sending`, `sent`, `failed`).
-    async fn alert_counts(&self) -> Result<Vec<(String, i64)>, StoreError>;
+    /// Alerts by channel and status (`pending`, `sending`, `sent`, `failed`).
+    async fn alert_counts(&self) -> Result<Vec<(String, String, i64)>, StoreError>;
+
+    /// A cheap round trip, for `/healthz`.
+    async fn ping(&self) -> Result<(), StoreError>;
 
     /// Replaces the facts of an article whose text did not change (a new extractor version).
     async fn replace_facts(

@@ -1,0 +1,276 @@
+//! The scheduled jobs of the sources: one slot per source name that survives reloads (so a
+//! source changed by SIGHUP never runs twice at once), its cron job, its failure backoff.
+
+use super::metrics::Metrics;
+use crate::config::{ScheduleConfig, SourceConfig};
+use crate::crawl::Crawler;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{watch, Notify};
+use tokio_cron_scheduler::{Job, JobScheduler};
+use uuid::Uuid;
+
+/// Longest delay a failing source waits between runs.
+const MAX_BACKOFF: Duration = Duration::from_secs(24 * 3600);
+
+/// One source's state across ticks and reloads.
+struct Slot {
+    source: Mutex<SourceConfig>,
+    running: AtomicBool,
+    failures: AtomicU64,
+    not_before: Mutex<Option<Instant>>,
+}
+
+/// Shared by every job: what a tick needs.
+struct Shared {
+    crawler: Arc<Crawler>,
+    metrics: Arc<Metrics>,
+    cancel: watch::Receiver<bool>,
+    schedule: Mutex<ScheduleConfig>,
+    in_flight: AtomicU64,
+    drained: Notify,
+}
+
+/// The jobs of all sources.
+pub(crate) struct Jobs {
+    shared: Arc<Shared>,
+    slots: BTreeMap<String, (Arc<Slot>, Option<Uuid>)>,
+}
+
+impl Jobs {
+    /// No jobs yet; [`Jobs::sync`] schedules them.
+    pub(crate) fn new(
+        crawler: Arc<Crawler>,
+        metrics: Arc<Metrics>,
+        cancel: watch::Receiver<bool>,
+        schedule: ScheduleConfig,
+    ) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                crawler,
+                metrics,
+                cancel,
+                schedule: Mutex::new(schedule),
+                in_flight: AtomicU64::new(0),
+                drained: Notify::new(),
+            }),
+            slots: BTreeMap::new(),
+        }
+    }
+
+    /// Scheduled sources.
+    pub(crate) fn len(&self) -> usize {
+        self.slots.values().filter(|(_, id)| id.is_some()).count()
+    }
+
+    /// Names of the sources crawling now.
+    pub(crate) fn running(&self) -> Vec<String> {
+        self.slots
+            .iter()
+            .filter(|(_, (s, _))| s.running.load(Ordering::SeqCst))
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    /// Resolves when no crawl is running.
+    pub(crate) async fn drained(&self) {
+        loop {
+            let wait = self.shared.drained.notified();
+            if self.shared.in_flight.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            wait.await;
+        }
+    }
+
+    /// Makes the scheduled jobs match `sources`: new ones added, removed or disabled ones
+    /// unscheduled, changed ones rescheduled. Returns a one-line summary of the changes.
+    pub(crate) async fn sync(
+        &mut self,
+        scheduler: &mut JobScheduler,
+        sources: &[SourceConfig],
+    ) -> anyhow::Result<String> {
+        let (mut added, mut removed, mut changed) = (0, 0, 0);
+        let wanted: BTreeMap<&str, &SourceConfig> = sources
+            .iter()
+            .filter(|s| s.enabled)
+            .map(|s| (s.name.as_str(), s))
+            .collect();
+        for (name, (slot, id)) in self.slots.iter_mut() {
+            if !wanted.contains_key(name.as_str()) {
+                if let Some(uuid) = id.take() {
+                    scheduler.remove(&uuid).await?;
+                    removed += 1;
+                    tracing::info!(source = %name, "source unscheduled");
+                }
+                let _ = slot;
+            }
+        }
+        for (name, src) in wanted {
+            self.shared.metrics.register(name);
+            let slot = match self.slots.get(name) {
+                Some((slot, Some(uuid))) => {
+                    let same = {
+                        let cur = slot.source.lock().unwrap_or_else(|p| p.into_inner());
+                        format!("{cur:?}") == format!("{src:?}")
+                    };
+                    if same {
+                        continue;
+                    }
+                    scheduler.remove(uuid).await?;
+                    changed += 1;
+                    Arc::clone(slot)
+                }
+                Some((slot, None)) => {
+                    added += 1;
+                    Arc::clone(slot)
+                }
+                None => {
+                    added += 1;
+                    Arc::new(Slot {
+                        source: Mutex::new(src.clone()),
+                        running: AtomicBool::new(false),
+                        failures: AtomicU64::new(0),
+                        not_before: Mutex::new(None),
+                    })
+                }
+            };
+            *slot.source.lock().unwrap_or_else(|p| p.into_inner()) = src.clone();
+            let job = self.job(&slot, src)?;
+            let uuid = scheduler.add(job).await?;
+            self.slots.insert(name.to_string(), (slot, Some(uuid)));
+        }
+        Ok(format!(
+            "{added} added, {removed} removed, {changed} changed"
+        ))
+    }
+
+    fn job(&self, slot: &Arc<Slot>, src: &SourceConfig) -> anyhow::Result<Job> {
+        let slot = Arc::clone(slot);
+        let shared = Arc::clone(&self.shared);
+        Job::new_async_tz(
+            src.schedule.as_str(),
+            crate::scrape::vietnam(),
+            move |_id, _lock| {
+                let slot = Arc::clone(&slot);
+                let shared = Arc::clone(&shared);
+                Box::pin(async move { tick(&slot, &shared).await })
+            },
+        )
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "source {:?}: cannot schedule {:?}: {e}",
+                src.name,
+                src.schedule
+            )
+        })
+    }
+}
+
+/// One scheduled tick of one source.
+async fn tick(slot: &Slot, shared: &Shared) {
+    if *shared.cancel.borrow() {
+        return;
+    }
+    let source = slot
+        .source
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let backing_off = slot
+        .not_before
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .is_some_and(|t| Instant::now() < t);
+    if backing_off {
+        shared.metrics.record_skip(&source.name);
+        tracing::debug!(source = %source.name, "backing off after failures: tick skipped");
+        return;
+    }
+    if slot.running.swap(true, Ordering::SeqCst) {
+        shared.metrics.record_skip(&source.name);
+        tracing::warn!(source = %source.name, "previous run still going: tick skipped");
+        return;
+    }
+    shared.in_flight.fetch_add(1, Ordering::SeqCst);
+    let (jitter_s, base_s) = {
+        let s = shared.schedule.lock().unwrap_or_else(|p| p.into_inner());
+        (s.jitter_s, s.backoff_base_s)
+    };
+    let mut stop = shared.cancel.clone();
+    let interrupted = tokio::select! {
+        _ = tokio::time::sleep(jitter(&source.name, jitter_s)) => false,
+        _ = stop.wait_for(|c| *c) => true,
+    };
+    if !interrupted {
+        let report = shared
+            .crawler
+            .crawl_source(&source, shared.cancel.clone())
+            .await;
+        let failures = if report.stats.status == "failed" {
+            let n = slot.failures.fetch_add(1, Ordering::SeqCst) + 1;
+            let delay = backoff(base_s, n);
+            *slot.not_before.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(Instant::now() + delay);
+            tracing::warn!(
+                source = %source.name,
+                consecutive_failures = n,
+                "source failed: next run not before {}s",
+                delay.as_secs()
+            );
+            n
+        } else {
+            if slot.failures.swap(0, Ordering::SeqCst) > 0 {
+                tracing::info!(source = %source.name, "source recovered");
+            }
+            *slot.not_before.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            0
+        };
+        shared.metrics.record_run(&report, failures);
+    }
+    slot.running.store(false, Ordering::SeqCst);
+    shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+    shared.drained.notify_waiters();
+}
+
+/// `base_s` doubled for each consecutive failure after the first, capped at a day.
+fn backoff(base_s: u64, failures: u64) -> Duration {
+    let exp = failures.saturating_sub(1).min(20) as u32;
+    Duration::from_secs(base_s.saturating_mul(1u64 << exp)).min(MAX_BACKOFF)
+}
+
+/// A delay in `0..jitter_s` seconds, different per source and per tick, without a random number
+/// generator dependency.
+fn jitter(source: &str, jitter_s: u64) -> Duration {
+    if jitter_s == 0 {
+        return Duration::ZERO;
+    }
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write(source.as_bytes());
+    Duration::from_millis(h.finish() % (jitter_s * 1000))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{backoff, jitter, MAX_BACKOFF};
+    use std::time::Duration;
+
+    #[test]
+    fn jitter_stays_in_range() {
+        assert_eq!(jitter("a", 0), Duration::ZERO);
+        for _ in 0..100 {
+            assert!(jitter("baohatinh", 60) < Duration::from_secs(60));
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_and_caps_at_a_day() {
+        assert_eq!(backoff(60, 1), Duration::from_secs(60));
+        assert_eq!(backoff(60, 2), Duration::from_secs(120));
+        assert_eq!(backoff(60, 5), Duration::from_secs(960));
+        assert_eq!(backoff(60, 40), MAX_BACKOFF);
+    }
+}
