@@ -12,8 +12,25 @@ use url::Url;
 /// Query parameters that only say where a click came from (compared in lower case). `utm_*`,
 /// `pk_*` and `mtm_*` are dropped by prefix.
 const TRACKING_PARAMS: &[&str] = &[
-    "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
-    "_ga", "_gl", "zarsrc", "gidzl", "zlink", "ocid", "cmpid", "spm", "share", "from_source",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gclsrc",
+    "msclkid",
+    "yclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "zarsrc",
+    "gidzl",
+    "zlink",
+    "ocid",
+    "cmpid",
+    "spm",
+    "share",
+    "from_source",
 ];
 const TRACKING_PREFIXES: &[&str] = &["utm_", "pk_", "mtm_"];
 
@@ -49,7 +66,7 @@ fn is_tracking(key: &str) -> bool {
 }
 
 /// The page's `<link rel="canonical">`, resolved and canonicalised, when it stays on the page's
-/// site and is not just the home page (some CMS templates point every page at `/`).
+/// site (same host, or one a subdomain of the other) and is not just the home page (some CMS templates point every page at `/`).
 pub fn canonical_from_html(html: &str, page_url: &Url) -> Option<Url> {
     let doc = Html::parse_document(html);
     let sel = Selector::parse("link[rel][href]").ok()?;
@@ -61,7 +78,8 @@ pub fn canonical_from_html(html: &str, page_url: &Url) -> Option<Url> {
             .flatten()
     })?;
     let url = page_url.join(href.trim()).ok()?;
-    if !same_site(page_url, &url) {
+    // Either way round: `m.site.vn` pages point at `site.vn`, and the reverse.
+    if !same_site(page_url, &url) && !same_site(&url, page_url) {
         return None;
     }
     if url.path() == "/" && url.query().is_none() && page_url.path() != "/" {
@@ -88,13 +106,22 @@ mod tests {
             c("https://baocantho.com.vn/x-a123.html?fbclid=AbC&zarsrc=31&gidzl=q"),
             "https://baocantho.com.vn/x-a123.html"
         );
-        assert_eq!(c("https://baocantho.com.vn/thoi-su/?p=2&utm_campaign=x"), "https://baocantho.com.vn/thoi-su/?p=2");
-        assert_eq!(c("http://baonghean.vn:80/a-10264872.html?"), "http://baonghean.vn/a-10264872.html");
+        assert_eq!(
+            c("https://baocantho.com.vn/thoi-su/?p=2&utm_campaign=x"),
+            "https://baocantho.com.vn/thoi-su/?p=2"
+        );
+        assert_eq!(
+            c("http://baonghean.vn:80/a-10264872.html?"),
+            "http://baonghean.vn/a-10264872.html"
+        );
     }
 
     #[test]
     fn keeps_meaningful_query_and_path_case() {
-        assert_eq!(c("https://x.vn/News/Detail.aspx?id=5&cat=2"), "https://x.vn/News/Detail.aspx?id=5&cat=2");
+        assert_eq!(
+            c("https://x.vn/News/Detail.aspx?id=5&cat=2"),
+            "https://x.vn/News/Detail.aspx?id=5&cat=2"
+        );
     }
 
     #[test]

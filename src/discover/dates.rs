@@ -27,7 +27,11 @@ pub fn parse_feed_date(s: &str) -> Option<DateTime<FixedOffset>> {
     }
     let local = |n: NaiveDateTime| vn_offset().from_local_datetime(&n).single();
     // RFC 822 without a zone: "Thu, 08 Jan 2026 18:21:00".
-    for f in ["%a, %d %b %Y %H:%M:%S", "%d %b %Y %H:%M:%S", "%a, %d %b %Y %H:%M"] {
+    for f in [
+        "%a, %d %b %Y %H:%M:%S",
+        "%d %b %Y %H:%M:%S",
+        "%a, %d %b %Y %H:%M",
+    ] {
         if let Ok(n) = NaiveDateTime::parse_from_str(s, f) {
             return local(n);
         }
@@ -38,7 +42,12 @@ pub fn parse_feed_date(s: &str) -> Option<DateTime<FixedOffset>> {
     };
     let formats: &[&str] = if has_ampm {
         // AM/PM means the ASP.NET month-first form.
-        &["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%d/%m/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M %p"]
+        &[
+            "%m/%d/%Y %I:%M:%S %p",
+            "%m/%d/%Y %I:%M %p",
+            "%d/%m/%Y %I:%M:%S %p",
+            "%d/%m/%Y %I:%M %p",
+        ]
     } else {
         &[
             "%Y-%m-%d %H:%M:%S",
@@ -69,7 +78,9 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> String {
-        parse_feed_date(s).map(|d| d.to_rfc3339()).unwrap_or_default()
+        parse_feed_date(s)
+            .map(|d| d.to_rfc3339())
+            .unwrap_or_default()
     }
 
     #[test]
@@ -79,7 +90,10 @@ mod tests {
         assert_eq!(p("08/01/2026 18:21:00"), "2026-01-08T18:21:00+07:00");
         assert_eq!(p("2026-01-08 18:21:00"), "2026-01-08T18:21:00+07:00");
         assert_eq!(p("Thu, 08 Jan 2026 18:21:00"), "2026-01-08T18:21:00+07:00");
-        assert_eq!(p("Thu, 08 Jan 2026 11:21:00 GMT"), "2026-01-08T11:21:00+00:00");
+        assert_eq!(
+            p("Thu, 08 Jan 2026 11:21:00 GMT"),
+            "2026-01-08T11:21:00+00:00"
+        );
         assert_eq!(p("2026-01-08T18:21:00+07:00"), "2026-01-08T18:21:00+07:00");
         assert_eq!(p("2026-01-08"), "2026-01-08T00:00:00+07:00");
         assert_eq!(p("yesterday"), "");

@@ -27,18 +27,30 @@ pub fn parse_feed(body: &[u8], base: &Url) -> Result<Vec<Candidate>, DiscoverErr
             .filter(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
             .chain(entry.links.iter())
             .find_map(|l| resolve(base, &l.href))
-            .or_else(|| resolve(base, &entry.id));
+            // An absolute http(s) id (RSS guid isPermaLink); feed-rs invents ids for the others.
+            .or_else(|| {
+                Url::parse(entry.id.trim())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+            });
         let Some(url) = link else { continue };
         let title = entry
             .title
             .map(|t| t.content.trim().to_string())
             .filter(|t| !t.is_empty());
-        let published = entry.published.or(entry.updated).map(|d| d.with_timezone(&vn_offset()));
+        let published = entry
+            .published
+            .or(entry.updated)
+            .map(|d| d.with_timezone(&vn_offset()));
         out.push(Candidate {
             url: canonicalize(&url),
             title,
             published,
-            lastmod: entry.updated.map(|d| d.with_timezone(&vn_offset())),
+            // feed-rs copies an RSS pubDate into `updated`; only a distinct update is a lastmod.
+            lastmod: entry
+                .updated
+                .filter(|u| Some(*u) != entry.published)
+                .map(|d| d.with_timezone(&vn_offset())),
             via: Via::Feed,
         });
     }
@@ -70,11 +82,23 @@ mod tests {
 </channel></rss>"#;
         let c = parse_feed(xml.as_bytes(), &base).unwrap();
         assert_eq!(c.len(), 2, "{c:?}");
-        assert_eq!(c[0].url.as_str(), "https://baothanhhoa.vn/thu-ngan-sach-tang-244736.htm");
+        assert_eq!(
+            c[0].url.as_str(),
+            "https://baothanhhoa.vn/thu-ngan-sach-tang-244736.htm"
+        );
         assert_eq!(c[0].title.as_deref(), Some("Thu ngân sách tăng"));
-        assert_eq!(c[0].published.unwrap().to_rfc3339(), "2026-01-08T18:21:00+07:00");
-        assert_eq!(c[1].url.as_str(), "https://baothanhhoa.vn/bai-tuong-doi-244737.htm");
-        assert_eq!(c[1].published.unwrap().to_rfc3339(), "2026-01-08T18:00:00+07:00");
+        assert_eq!(
+            c[0].published.unwrap().to_rfc3339(),
+            "2026-01-08T18:21:00+07:00"
+        );
+        assert_eq!(
+            c[1].url.as_str(),
+            "https://baothanhhoa.vn/bai-tuong-doi-244737.htm"
+        );
+        assert_eq!(
+            c[1].published.unwrap().to_rfc3339(),
+            "2026-01-08T18:00:00+07:00"
+        );
         assert_eq!(c[0].via, Via::Feed);
     }
 

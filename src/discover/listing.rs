@@ -31,12 +31,16 @@ pub fn parse_listing(html: &str, page_url: &Url) -> (Vec<Url>, Option<Url>) {
     let mut next_rel = None;
     if let Ok(sel) = Selector::parse("a[href], link[rel][href]") {
         for el in doc.select(&sel) {
-            let Some(href) = el.value().attr("href") else { continue };
-            let Some(url) = resolve(&base, href) else { continue };
-            let rel_next = el
-                .value()
-                .attr("rel")
-                .is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("next")));
+            let Some(href) = el.value().attr("href") else {
+                continue;
+            };
+            let Some(url) = resolve(&base, href) else {
+                continue;
+            };
+            let rel_next = el.value().attr("rel").is_some_and(|r| {
+                r.split_ascii_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case("next"))
+            });
             if rel_next && next_rel.is_none() {
                 next_rel = Some(url.clone());
             }
@@ -64,9 +68,10 @@ pub fn discover_feeds(html: &str, page_url: &Url) -> Vec<Url> {
     let mut out: Vec<Url> = Vec::new();
     for el in doc.select(&sel) {
         let v = el.value();
-        let alternate = v
-            .attr("rel")
-            .is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("alternate")));
+        let alternate = v.attr("rel").is_some_and(|r| {
+            r.split_ascii_whitespace()
+                .any(|t| t.eq_ignore_ascii_case("alternate"))
+        });
         let ty = v.attr("type").unwrap_or("").trim().to_ascii_lowercase();
         let is_feed = ty == "application/rss+xml" || ty == "application/atom+xml";
         if !(alternate && is_feed) {
@@ -161,12 +166,27 @@ mod tests {
 
     #[test]
     fn page_numbers_in_the_forms_sites_use() {
-        assert_eq!(page_key(&u("https://x.vn/thoi-su/?p=3")), ("https://x.vn/thoi-su".into(), 3));
-        assert_eq!(page_key(&u("https://x.vn/thoi-su/")), ("https://x.vn/thoi-su".into(), 1));
+        assert_eq!(
+            page_key(&u("https://x.vn/thoi-su/?p=3")),
+            ("https://x.vn/thoi-su".into(), 3)
+        );
+        assert_eq!(
+            page_key(&u("https://x.vn/thoi-su/")),
+            ("https://x.vn/thoi-su".into(), 1)
+        );
         assert_eq!(page_key(&u("https://x.vn/kinh-te/page/2/")).1, 2);
-        assert_eq!(page_key(&u("https://x.vn/kinh-te/trang-4.html")), ("https://x.vn/kinh-te".into(), 4));
-        assert_eq!(page_key(&u("https://x.vn/kinh-te.html")), ("https://x.vn/kinh-te".into(), 1));
-        assert_eq!(page_key(&u("https://x.vn/c?cat=5&page=2")), ("https://x.vn/c?cat=5".into(), 2));
+        assert_eq!(
+            page_key(&u("https://x.vn/kinh-te/trang-4.html")),
+            ("https://x.vn/kinh-te".into(), 4)
+        );
+        assert_eq!(
+            page_key(&u("https://x.vn/kinh-te.html")),
+            ("https://x.vn/kinh-te".into(), 1)
+        );
+        assert_eq!(
+            page_key(&u("https://x.vn/c?cat=5&page=2")),
+            ("https://x.vn/c?cat=5".into(), 2)
+        );
     }
 
     #[test]
@@ -175,7 +195,10 @@ mod tests {
         let html = r#"<a href="/a-a1.html">A</a><a href="?p=3">3</a><a href="?p=2">2</a><a href="/a-a1.html#c">A again</a>"#;
         let (links, next) = parse_listing(html, &page);
         assert_eq!(links.len(), 3);
-        assert_eq!(next.unwrap().as_str(), "https://baocantho.com.vn/thoi-su/?p=2");
+        assert_eq!(
+            next.unwrap().as_str(),
+            "https://baocantho.com.vn/thoi-su/?p=2"
+        );
         let html = r#"<head><link rel="next" href="/thoi-su/?p=9"></head><a href="?p=2">2</a>"#;
         assert_eq!(parse_listing(html, &page).1.unwrap().query(), Some("p=9"));
         let (_, none) = parse_listing(r#"<a href="/x-a2.html">x</a>"#, &page);
@@ -192,8 +215,17 @@ mod tests {
 <link rel="stylesheet" type="text/css" href="/s.css"></head><a href="tin-a1.html">t</a>"#;
         let feeds = discover_feeds(html, &page);
         let f: Vec<&str> = feeds.iter().map(Url::as_str).collect();
-        assert_eq!(f, ["https://dongkhoi.baovinhlong.vn/rss/home.rss", "https://dongkhoi.baovinhlong.vn/atom.xml"]);
+        assert_eq!(
+            f,
+            [
+                "https://dongkhoi.baovinhlong.vn/rss/home.rss",
+                "https://dongkhoi.baovinhlong.vn/atom.xml"
+            ]
+        );
         let (links, _) = parse_listing(html, &page);
-        assert_eq!(links[0].as_str(), "https://dongkhoi.baovinhlong.vn/tin-a1.html");
+        assert_eq!(
+            links[0].as_str(),
+            "https://dongkhoi.baovinhlong.vn/tin-a1.html"
+        );
     }
 }

@@ -40,7 +40,9 @@ pub async fn discover(
     let filter = match ArticleFilter::new(src) {
         Ok(f) => f,
         Err(e) => {
-            run.report.errors.push((src.base_url.clone(), e.to_string()));
+            run.report
+                .errors
+                .push((src.base_url.clone(), e.to_string()));
             return run.report;
         }
     };
@@ -59,7 +61,10 @@ pub async fn discover(
             feeds = found;
             if feeds.is_empty() && listings.is_empty() {
                 let (links, _) = parse_listing(&page.text, &page.url);
-                let cands = links.into_iter().filter(|u| filter.accepts(u)).map(listing_candidate);
+                let cands = links
+                    .into_iter()
+                    .filter(|u| filter.accepts(u))
+                    .map(listing_candidate);
                 run.add_all(cands);
             }
         }
@@ -111,7 +116,10 @@ impl Run<'_> {
                     .report
                     .errors
                     .push((s.clone(), format!("unsupported scheme {:?}", u.scheme()))),
-                Err(e) => self.report.errors.push((s.clone(), format!("invalid URL: {e}"))),
+                Err(e) => self
+                    .report
+                    .errors
+                    .push((s.clone(), format!("invalid URL: {e}"))),
             }
         }
         out
@@ -192,7 +200,9 @@ impl Run<'_> {
                             .push((url.to_string(), "sitemap index nested too deep".into()));
                         continue;
                     }
-                    let children = children.into_iter().filter(|c| crate::fetch::same_site(filter.base(), c));
+                    let children = children
+                        .into_iter()
+                        .filter(|c| crate::fetch::same_site(filter.base(), c));
                     for child in children.take(MAX_SITEMAP_CHILDREN) {
                         queue.push_back((child, depth + 1));
                     }

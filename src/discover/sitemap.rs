@@ -41,7 +41,8 @@ pub fn parse_sitemap(body: &[u8], base: &Url) -> Result<Sitemap, DiscoverError> 
     };
     let text = String::from_utf8_lossy(bytes);
     let mut reader = Reader::from_str(&text);
-    reader.config_mut().trim_text(true);
+    // No trimming: it would eat the spaces around `&amp;` (entities are separate events).
+    reader.config_mut().trim_text(false);
 
     let mut stack: Vec<String> = Vec::new();
     let mut text_buf = String::new();
@@ -198,8 +199,16 @@ fn date_in_name(url: &Url) -> Option<(i64, u32, u32)> {
         .filter_map(|s| s.parse().ok())
         .collect();
     let y_at = nums.iter().position(|n| (1990..=2100).contains(n))?;
-    let month = nums.get(y_at + 1).copied().filter(|m| (1..=12).contains(m)).unwrap_or(0);
-    let day = nums.get(y_at + 2).copied().filter(|d| (1..=31).contains(d)).unwrap_or(0);
+    let month = nums
+        .get(y_at + 1)
+        .copied()
+        .filter(|m| (1..=12).contains(m))
+        .unwrap_or(0);
+    let day = nums
+        .get(y_at + 2)
+        .copied()
+        .filter(|d| (1..=31).contains(d))
+        .unwrap_or(0);
     Some((i64::from(nums[y_at]), month, day))
 }
 
@@ -224,7 +233,11 @@ mod tests {
         let names: Vec<&str> = children.iter().map(|u| u.path()).collect();
         assert_eq!(
             names,
-            ["/sitemaps/news-2026-1.xml.gz", "/sitemaps/news-2025-12.xml.gz", "/sitemaps/news-2025-11.xml.gz"]
+            [
+                "/sitemaps/news-2026-1.xml.gz",
+                "/sitemaps/news-2025-12.xml.gz",
+                "/sitemaps/news-2025-11.xml.gz"
+            ]
         );
     }
 
@@ -236,7 +249,10 @@ mod tests {
             panic!("not a urlset")
         };
         assert_eq!(urls[0].url.as_str(), "https://x.vn/a?id=1");
-        assert_eq!(urls[0].lastmod.unwrap().to_rfc3339(), "2026-01-08T18:21:00+07:00");
+        assert_eq!(
+            urls[0].lastmod.unwrap().to_rfc3339(),
+            "2026-01-08T18:21:00+07:00"
+        );
         assert!(parse_sitemap(b"<html><body>404</body></html>", &base).is_err());
         assert!(parse_sitemap(b"\x1f\x8bnot gzip", &base).is_err());
     }

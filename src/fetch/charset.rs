@@ -31,7 +31,10 @@ pub enum CharsetSource {
 }
 
 /// Decodes a body to NFC text. `content_type` is the raw header value, if any.
-pub fn decode(body: &[u8], content_type: Option<&str>) -> (String, &'static Encoding, CharsetSource) {
+pub fn decode(
+    body: &[u8],
+    content_type: Option<&str>,
+) -> (String, &'static Encoding, CharsetSource) {
     let (encoding, source) = choose(body, content_type);
     // `decode` strips a BOM that matches (and follows a BOM that does not: a BOM is unambiguous).
     let (text, _, _) = encoding.decode(body);
@@ -51,10 +54,14 @@ pub fn choose(body: &[u8], content_type: Option<&str>) -> (&'static Encoding, Ch
         .or_else(|| meta_charset(body).map(|e| (e, CharsetSource::Meta)));
     if let Some((enc, source)) = declared {
         let enc = normalise_declared(enc);
-        if enc != UTF_8 && has_non_ascii(body) && std::str::from_utf8(strip_utf8_bom(body)).is_ok() {
+        if enc != UTF_8 && has_non_ascii(body) && std::str::from_utf8(strip_utf8_bom(body)).is_ok()
+        {
             return (UTF_8, CharsetSource::Corrected);
         }
-        if enc == UTF_8 && std::str::from_utf8(strip_utf8_bom(body)).is_err() && detect(body) == WINDOWS_1258 {
+        if enc == UTF_8
+            && std::str::from_utf8(strip_utf8_bom(body)).is_err()
+            && detect(body) == WINDOWS_1258
+        {
             // Declared UTF-8 but the bytes read as Vietnamese in windows-1258.
             return (WINDOWS_1258, CharsetSource::Corrected);
         }
@@ -122,7 +129,9 @@ fn meta_charset(body: &[u8]) -> Option<&'static Encoding> {
                 let label: Vec<u8> = rest
                     .iter()
                     .copied()
-                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.'))
+                    .take_while(|b| {
+                        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.')
+                    })
                     .collect();
                 if let Some(enc) = Encoding::for_label(&label) {
                     return Some(enc);
@@ -170,8 +179,10 @@ fn detect(body: &[u8]) -> &'static Encoding {
 /// Letters that exist in Vietnamese but not in windows-1252, so that seeing them after a
 /// windows-1258 decode is evidence for that charset.
 fn is_vietnamese_only(c: char) -> bool {
-    matches!(c, 'ă' | 'Ă' | 'đ' | 'Đ' | 'ơ' | 'Ơ' | 'ư' | 'Ư' | 'ĩ' | 'Ĩ' | 'ũ' | 'Ũ')
-        || ('\u{1EA0}'..='\u{1EF9}').contains(&c)
+    matches!(
+        c,
+        'ă' | 'Ă' | 'đ' | 'Đ' | 'ơ' | 'Ơ' | 'ư' | 'Ư' | 'ĩ' | 'Ĩ' | 'ũ' | 'Ũ'
+    ) || ('\u{1EA0}'..='\u{1EF9}').contains(&c)
 }
 
 #[cfg(test)]
@@ -180,7 +191,8 @@ mod tests {
 
     /// "Tổng giá trị sản phẩm đạt" as windows-1258 writes it: base letters with combining tones.
     fn cp1258_sample() -> Vec<u8> {
-        let decomposed = "T\u{f4}\u{309}ng gia\u{301} tri\u{323} sa\u{309}n ph\u{e2}\u{309}m \u{111}a\u{323}t";
+        let decomposed =
+            "T\u{f4}\u{309}ng gia\u{301} tri\u{323} sa\u{309}n ph\u{e2}\u{309}m \u{111}a\u{323}t";
         let (bytes, _, unmappable) = WINDOWS_1258.encode(decomposed);
         assert!(!unmappable);
         bytes.into_owned()
@@ -189,7 +201,10 @@ mod tests {
     #[test]
     fn header_then_meta_then_detection() {
         let utf8 = "Giá trị sản xuất".as_bytes();
-        assert_eq!(choose(utf8, Some("text/html; charset=UTF-8")).1, CharsetSource::Header);
+        assert_eq!(
+            choose(utf8, Some("text/html; charset=UTF-8")).1,
+            CharsetSource::Header
+        );
         let page = b"<html><head><meta charset=\"windows-1258\"></head>";
         let (enc, src) = choose(page, Some("text/html"));
         assert_eq!((enc, src), (WINDOWS_1258, CharsetSource::Meta));
@@ -201,7 +216,10 @@ mod tests {
     #[test]
     fn wrong_declaration_with_clean_utf8_is_corrected() {
         let (text, enc, src) = decode("Hà Tĩnh".as_bytes(), Some("text/html; charset=iso-8859-1"));
-        assert_eq!((text.as_str(), enc, src), ("Hà Tĩnh", UTF_8, CharsetSource::Corrected));
+        assert_eq!(
+            (text.as_str(), enc, src),
+            ("Hà Tĩnh", UTF_8, CharsetSource::Corrected)
+        );
     }
 
     #[test]
@@ -221,7 +239,10 @@ mod tests {
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice("Nghệ An".as_bytes());
         let (text, enc, src) = decode(&bom, None);
-        assert_eq!((text.as_str(), enc, src), ("Nghệ An", UTF_8, CharsetSource::Bom));
+        assert_eq!(
+            (text.as_str(), enc, src),
+            ("Nghệ An", UTF_8, CharsetSource::Bom)
+        );
     }
 
     #[test]
@@ -233,7 +254,10 @@ mod tests {
 
     #[test]
     fn charset_parameter_forms() {
-        assert_eq!(charset_param("text/html; Charset=\"UTF-8\"").as_deref(), Some("UTF-8"));
+        assert_eq!(
+            charset_param("text/html; Charset=\"UTF-8\"").as_deref(),
+            Some("UTF-8")
+        );
         assert_eq!(charset_param("text/html"), None);
     }
 }

@@ -342,7 +342,10 @@ impl Fetcher {
                     Ok(())
                 } else {
                     tracing::debug!(url = %url, "disallowed by robots.txt");
-                    Err(FetchError::new(url.as_str(), FetchErrorKind::RobotsDisallowed))
+                    Err(FetchError::new(
+                        url.as_str(),
+                        FetchErrorKind::RobotsDisallowed,
+                    ))
                 }
             }
         }
@@ -388,7 +391,10 @@ impl Fetcher {
                 } else {
                     delay
                 };
-                self.inner.limiter.raise_interval(&host_key(url), delay).await;
+                self.inner
+                    .limiter
+                    .raise_interval(&host_key(url), delay)
+                    .await;
             }
         }
         state

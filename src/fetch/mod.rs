@@ -147,11 +147,20 @@ mod tests {
         let base = u("https://baothanhhoa.vn/");
         assert!(same_site(&base, &u("https://baothanhhoa.vn/kinh-te")));
         assert!(same_site(&base, &u("http://www.baothanhhoa.vn/x")));
-        assert!(same_site(&base, &u("https://vhds.baothanhhoa.vn/x-123.htm")));
-        assert!(same_site(&u("https://www.baohatinh.vn"), &u("https://baohatinh.vn/a")));
+        assert!(same_site(
+            &base,
+            &u("https://vhds.baothanhhoa.vn/x-123.htm")
+        ));
+        assert!(same_site(
+            &u("https://www.baohatinh.vn"),
+            &u("https://baohatinh.vn/a")
+        ));
         assert!(!same_site(&base, &u("https://notbaothanhhoa.vn/x")));
         assert!(!same_site(&base, &u("https://baothanhhoa.vn.evil.com/x")));
-        assert!(!same_site(&base, &u("https://facebook.com/sharer?u=baothanhhoa.vn")));
+        assert!(!same_site(
+            &base,
+            &u("https://facebook.com/sharer?u=baothanhhoa.vn")
+        ));
         assert!(!same_site(&base, &u("ftp://baothanhhoa.vn/x")));
     }
 

@@ -111,9 +111,18 @@ mod tests {
     #[test]
     fn errors_without_status() {
         assert_eq!(for_error(&FetchErrorKind::Timeout), Verdict::Backoff);
-        assert_eq!(for_error(&FetchErrorKind::Connect("reset".into())), Verdict::Backoff);
-        assert_eq!(for_error(&FetchErrorKind::TooLarge { limit: 1 }), Verdict::GiveUp);
-        assert_eq!(for_error(&FetchErrorKind::UnsupportedScheme("ftp".into())), Verdict::GiveUp);
+        assert_eq!(
+            for_error(&FetchErrorKind::Connect("reset".into())),
+            Verdict::Backoff
+        );
+        assert_eq!(
+            for_error(&FetchErrorKind::TooLarge { limit: 1 }),
+            Verdict::GiveUp
+        );
+        assert_eq!(
+            for_error(&FetchErrorKind::UnsupportedScheme("ftp".into())),
+            Verdict::GiveUp
+        );
         assert!(kind_is_retryable(&FetchErrorKind::Status(503)));
         assert!(!kind_is_retryable(&FetchErrorKind::Status(404)));
         assert!(kind_is_retryable(&FetchErrorKind::RobotsUnavailable));
@@ -124,8 +133,13 @@ mod tests {
     fn backoff_grows_and_is_capped() {
         for attempt in 0..20 {
             let d = backoff(attempt);
-            let full = BACKOFF_BASE.saturating_mul(1 << attempt.min(16)).min(BACKOFF_CAP);
-            assert!(d >= full / 2 && d <= full, "attempt {attempt}: {d:?} vs {full:?}");
+            let full = BACKOFF_BASE
+                .saturating_mul(1 << attempt.min(16))
+                .min(BACKOFF_CAP);
+            assert!(
+                d >= full / 2 && d <= full,
+                "attempt {attempt}: {d:?} vs {full:?}"
+            );
         }
         assert!(backoff(30) <= BACKOFF_CAP);
     }
@@ -133,7 +147,10 @@ mod tests {
     #[test]
     fn retry_after_seconds_and_dates() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(parse_retry_after(" 120 ", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after(" 120 ", now),
+            Some(Duration::from_secs(120))
+        );
         // 2023-11-14T22:13:20Z is 1_700_000_000; ten seconds later:
         let later = parse_retry_after("Tue, 14 Nov 2023 22:13:30 GMT", now);
         assert_eq!(later, Some(Duration::from_secs(10)));

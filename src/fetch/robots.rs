@@ -93,7 +93,10 @@ impl Robots {
                 }
                 "crawl-delay" => {
                     in_agents = false;
-                    let secs = value.parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0);
+                    let secs = value
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|s| s.is_finite() && *s >= 0.0);
                     if let (Some(g), Some(s)) = (groups.last_mut(), secs) {
                         g.delay = Some(Duration::from_secs_f64(s.min(86_400.0)));
                     }
@@ -102,17 +105,23 @@ impl Robots {
             }
         }
         let specific = |g: &Group| {
-            g.agents
-                .iter()
-                .any(|a| a != "*" && !a.is_empty() && !token.is_empty() && token.contains(a.as_str()))
+            g.agents.iter().any(|a| {
+                a != "*" && !a.is_empty() && !token.is_empty() && token.contains(a.as_str())
+            })
         };
         let chosen: Vec<&Group> = if groups.iter().any(specific) {
             groups.iter().filter(|g| specific(g)).collect()
         } else {
-            groups.iter().filter(|g| g.agents.iter().any(|a| a == "*")).collect()
+            groups
+                .iter()
+                .filter(|g| g.agents.iter().any(|a| a == "*"))
+                .collect()
         };
         Robots {
-            rules: chosen.iter().flat_map(|g| g.rules.iter().cloned()).collect(),
+            rules: chosen
+                .iter()
+                .flat_map(|g| g.rules.iter().cloned())
+                .collect(),
             crawl_delay: chosen.iter().filter_map(|g| g.delay).max(),
         }
     }
@@ -200,7 +209,10 @@ mod tests {
         let r = Robots::parse(TXT, "chiso");
         assert!(!r.allows("/tim-kiem?q=gdp"));
         assert!(r.allows("/tim-kiem/huong-dan"));
-        assert!(r.allows("/admin/"), "star rules do not apply when a group names us");
+        assert!(
+            r.allows("/admin/"),
+            "star rules do not apply when a group names us"
+        );
         assert_eq!(r.crawl_delay, Some(Duration::from_millis(2500)));
     }
 
