@@ -66,7 +66,7 @@ fn is_tracking(key: &str) -> bool {
 }
 
 /// The page's `<link rel="canonical">`, resolved and canonicalised, when it stays on the page's
-/// site and is not just the home page (some CMS templates point every page at `/`).
+/// site (same host, or one a subdomain of the other) and is not just the home page (some CMS templates point every page at `/`).
 pub fn canonical_from_html(html: &str, page_url: &Url) -> Option<Url> {
     let doc = Html::parse_document(html);
     let sel = Selector::parse("link[rel][href]").ok()?;
@@ -78,7 +78,8 @@ pub fn canonical_from_html(html: &str, page_url: &Url) -> Option<Url> {
             .flatten()
     })?;
     let url = page_url.join(href.trim()).ok()?;
-    if !same_site(page_url, &url) {
+    // Either way round: `m.site.vn` pages point at `site.vn`, and the reverse.
+    if !same_site(page_url, &url) && !same_site(&url, page_url) {
         return None;
     }
     if url.path() == "/" && url.query().is_none() && page_url.path() != "/" {

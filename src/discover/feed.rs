@@ -27,7 +27,12 @@ pub fn parse_feed(body: &[u8], base: &Url) -> Result<Vec<Candidate>, DiscoverErr
             .filter(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
             .chain(entry.links.iter())
             .find_map(|l| resolve(base, &l.href))
-            .or_else(|| resolve(base, &entry.id));
+            // An absolute http(s) id (RSS guid isPermaLink); feed-rs invents ids for the others.
+            .or_else(|| {
+                Url::parse(entry.id.trim())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+            });
         let Some(url) = link else { continue };
         let title = entry
             .title
@@ -41,7 +46,11 @@ pub fn parse_feed(body: &[u8], base: &Url) -> Result<Vec<Candidate>, DiscoverErr
             url: canonicalize(&url),
             title,
             published,
-            lastmod: entry.updated.map(|d| d.with_timezone(&vn_offset())),
+            // feed-rs copies an RSS pubDate into `updated`; only a distinct update is a lastmod.
+            lastmod: entry
+                .updated
+                .filter(|u| Some(*u) != entry.published)
+                .map(|d| d.with_timezone(&vn_offset())),
             via: Via::Feed,
         });
     }

@@ -41,7 +41,8 @@ pub fn parse_sitemap(body: &[u8], base: &Url) -> Result<Sitemap, DiscoverError> 
     };
     let text = String::from_utf8_lossy(bytes);
     let mut reader = Reader::from_str(&text);
-    reader.config_mut().trim_text(true);
+    // No trimming: it would eat the spaces around `&amp;` (entities are separate events).
+    reader.config_mut().trim_text(false);
 
     let mut stack: Vec<String> = Vec::new();
     let mut text_buf = String::new();
