@@ -188,7 +188,11 @@ impl Crawler {
                 .cloned()
                 .collect()
         };
-        let report = discover::discover(&self.fetcher, src, &cache, &is_known).await;
+        let mut stop = cancel.clone();
+        let report = tokio::select! {
+            r = discover::discover(&self.fetcher, src, &cache, &is_known) => r,
+            _ = stop.wait_for(|c| *c) => return true,
+        };
         if let Err(e) = cache.flush(self.store.as_ref()).await {
             errors.push(format!("cannot save the fetch cache: {e}"));
         }
@@ -229,8 +233,13 @@ impl Crawler {
             if *cancel.borrow() {
                 return true;
             }
-            self.article(src, &candidate, &mut known, stats, errors)
-                .await;
+            // A page in flight when the daemon stops is abandoned, not half-stored: the
+            // article and its facts are written in one transaction after the fetch.
+            let mut stop = cancel.clone();
+            tokio::select! {
+                _ = self.article(src, &candidate, &mut known, stats, errors) => {}
+                _ = stop.wait_for(|c| *c) => return true,
+            }
         }
         false
     }

@@ -15,7 +15,7 @@ use tokio::time::Instant;
 /// How long rules read from a robots.txt are trusted.
 pub const ROBOTS_TTL: Duration = Duration::from_secs(24 * 3600);
 /// How long a host whose robots.txt failed (5xx, timeout) is left alone before asking again.
-pub const ROBOTS_RETRY: Duration = Duration::from_secs(300);
+pub const ROBOTS_RETRY: Duration = Duration::from_secs(30);
 /// Largest robots.txt read (RFC 9309 asks crawlers to read at least 500 KiB).
 pub const ROBOTS_MAX_BYTES: u64 = 512 * 1024;
 

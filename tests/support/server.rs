@@ -117,7 +117,12 @@ impl TestServer {
 
     /// Starts on another loopback address (127.0.0.2 is a second "host" on Linux).
     pub async fn start_on(ip: &str) -> Self {
-        let listener = TcpListener::bind((ip, 0)).await.expect("bind test server");
+        Self::start_at(&format!("{ip}:0")).await
+    }
+
+    /// Starts on a given address, e.g. a port a test kept free to play a server coming back.
+    pub async fn start_at(addr: &str) -> Self {
+        let listener = TcpListener::bind(addr).await.expect("bind test server");
         let addr = listener.local_addr().expect("local addr");
         let state = Arc::new(Mutex::new(State::default()));
         let st = state.clone();
