@@ -566,7 +566,9 @@ impl<'a, 'g> Article<'a, 'g> {
                         }
                     }
                     attach_end = q.end;
-                    if let Some((f, metric_end)) = self.level_fact(q, c, s, ctx, &neg, prev_end) {
+                    if let Some((f, metric_end)) =
+                        self.level_fact(q, c, s, ctx, &neg, prev_end, clause_first)
+                    {
                         self.out.push(f);
                         last_level = Some(self.out.len() - 1);
                         attach_end = attach_end.max(metric_end);
@@ -607,7 +609,39 @@ impl<'a, 'g> Article<'a, 'g> {
             }
             prev_end = attach_end.max(q.end);
         }
+        self.respectively(c, clause_first);
         true
+    }
+
+    /// "huyện A và huyện B lần lượt đạt X và Y": X is A's, Y is B's.
+    fn respectively(&mut self, c: &Clause, clause_first: usize) {
+        let t = &self.t;
+        let Some(ll) = (c.start..c.end).find(|&k| t.phrase_at(k, "lần lượt").is_some()) else {
+            return;
+        };
+        let n = self.out.len() - clause_first;
+        if n < 2 {
+            return;
+        }
+        let mut areas = Vec::new();
+        let mut k = c.start;
+        while k < ll {
+            if let Some(m) = area::raw_mention_at(t, k) {
+                areas.push(self.res.resolve(t, &m, self.subject.as_ref()));
+                k = m.end;
+            } else {
+                k += 1;
+            }
+        }
+        if areas.len() != n {
+            return;
+        }
+        for (f, a) in self.out[clause_first..].iter_mut().zip(areas) {
+            f.area = Some(a.name.clone());
+            f.area_level = Some(a.level.as_str().to_string());
+            f.area_code = a.unit.map(|u| u.code.clone());
+            f.province = a.province.clone();
+        }
     }
 
     /// `tăng 12,5% về số doanh nghiệp`: the fact of this clause whose unit or metric the
@@ -690,6 +724,7 @@ impl<'a, 'g> Article<'a, 'g> {
         ctx: &SentCtx<'_>,
         neg: &Context,
         lo: usize,
+        clause_first: usize,
     ) -> Option<(Fact, usize)> {
         let t = &self.t;
         if neg.blocks(q.unit.class)
@@ -728,14 +763,53 @@ impl<'a, 'g> Article<'a, 'g> {
         if q.unit.class == UnitClass::Money && t.low(q.cue_start.wrapping_sub(1)) == "giá" {
             return None;
         }
-        if metric_range.1 <= metric_range.0 {
+        // "năm 2023 đạt 1.120 tỷ đồng, năm 2024 ước đạt 1.260 tỷ đồng", "tăng từ X lên Y",
+        // "lần lượt đạt X và Y": a number without a phrase of its own continues the metric of
+        // the clause's previous fact.
+        let inherited = if metric_range.1 <= metric_range.0 {
+            match self.out.get(clause_first..).and_then(|fs| fs.last()) {
+                Some(prev) if prev.unit_base == q.unit.base => Some(prev.metric.clone()),
+                _ => return None,
+            }
+        } else {
+            None
+        };
+        // A national figure quoted for comparison is not a fact of the article's area.
+        if (q.cue_start.saturating_sub(8).max(lo)..q.cue_start)
+            .any(|k| t.phrase_at(k, "cả nước").is_some() || t.phrase_at(k, "toàn quốc").is_some())
+        {
             return None;
         }
-        let metric = metric::text_of(t, metric_range);
-        let ml = t
-            .lower
-            .get(t.toks[metric_range.0].start as usize..t.toks[metric_range.1 - 1].end as usize)
-            .unwrap_or("");
+        // A score is an indicator only for an index (PCI, PAPI...), not one candidate's exam.
+        if q.unit.written == "điểm"
+            && !t.contains_any(
+                c.start,
+                c.end,
+                &[
+                    "chỉ số",
+                    "pci",
+                    "papi",
+                    "par",
+                    "sipas",
+                    "dti",
+                    "ict",
+                    "năng lực",
+                ],
+            )
+        {
+            return None;
+        }
+        let metric = match inherited {
+            Some(m) => m,
+            None => metric::text_of(t, metric_range),
+        };
+        let ml = if metric_range.1 > metric_range.0 {
+            t.lower
+                .get(t.toks[metric_range.0].start as usize..t.toks[metric_range.1 - 1].end as usize)
+                .unwrap_or("")
+        } else {
+            ""
+        };
         if (ml.starts_with("giá ") && !ml.starts_with("giá trị"))
             || ml == "giá"
             || ml.contains("tuổi")
@@ -798,7 +872,7 @@ impl<'a, 'g> Article<'a, 'g> {
         s: &Sentence,
         ctx: &SentCtx<'_>,
     ) -> Fact {
-        let (per, deadline) = self.period_for(q.first, c, s, ctx);
+        let (per, deadline) = self.period_for(q.first, q.end, c, s, ctx);
         let kind = self.kind_for(q.cue_start, s, ctx, per, deadline);
         let area = match self.area_for(q.cue_start, c, ctx) {
             Some((a, true)) => {
@@ -847,6 +921,7 @@ impl<'a, 'g> Article<'a, 'g> {
     fn period_for(
         &self,
         at: usize,
+        after: usize,
         c: &Clause,
         s: &Sentence,
         ctx: &SentCtx<'_>,
@@ -854,6 +929,13 @@ impl<'a, 'g> Article<'a, 'g> {
         // Mentions are in text order: look only at the few nearest ones (linear time even for
         // a megabyte-long sentence).
         let ms = ctx.mentions;
+        // "47 triệu đồng (năm 2020)": a period in brackets right after the number is its own.
+        if self.t.is_punct(after, '(') {
+            let k = ms.partition_point(|m| m.at < after + 1);
+            if let Some(m) = ms.get(k).filter(|m| m.at == after + 1 && !m.ignore) {
+                return (Some(m.period), m.deadline);
+            }
+        }
         let split = ms.partition_point(|m| m.at < at);
         let before = ms[..split].iter().rev().take(64).filter(|m| !m.ignore);
         let in_clause_before = before.clone().find(|m| m.at >= c.start);
