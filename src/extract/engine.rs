@@ -716,6 +716,7 @@ impl<'a, 'g> Article<'a, 'g> {
     }
 
     /// A level fact and the end of its metric phrase (attributes may follow it).
+    #[allow(clippy::too_many_arguments)]
     fn level_fact(
         &mut self,
         q: &Quantity,
