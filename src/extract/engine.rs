@@ -78,6 +78,7 @@ const TAIL_WORDS: &[&str] = &[
 /// Words that start an attribute before its number (`đạt`, `tăng`, `bằng`, `vượt`).
 const ATTR_START: &[&str] = &[
     "tăng",
+    "chiếm",
     "giảm",
     "trưởng",
     "thêm",
@@ -554,6 +555,16 @@ impl<'a, 'g> Article<'a, 'g> {
                             self.t.low(q.cue_start.wrapping_sub(1)),
                             "đạt" | "chiếm" | "bằng" | "("
                         );
+                    // "thu nội địa 800 tỷ đồng, chiếm 65% tổng thu": a share of the level just
+                    // stated restates it.
+                    if q.unit.class == UnitClass::Percent
+                        && attaches
+                        && self.t.low(q.cue_start.wrapping_sub(1)) == "chiếm"
+                    {
+                        prev_end = q.end;
+                        attach_end = self.tail_end(q.end, c.end);
+                        continue;
+                    }
                     if q.unit.class == UnitClass::Percent && restates {
                         if let Some(li) = last_level {
                             if let (Some(tot), v) = (self.out[li].total, self.out[li].value) {
@@ -775,6 +786,15 @@ impl<'a, 'g> Article<'a, 'g> {
         } else {
             None
         };
+        // "đường dài 5 km", "cầu rộng 12 m": the size of one object.
+        if q.unit.class == UnitClass::Measure
+            && matches!(
+                t.low(q.cue_start.wrapping_sub(1)),
+                "dài" | "rộng" | "cao" | "sâu" | "nặng" | "dày"
+            )
+        {
+            return None;
+        }
         // A national figure quoted for comparison is not a fact of the article's area.
         if (q.cue_start.saturating_sub(8).max(lo)..q.cue_start)
             .any(|k| t.phrase_at(k, "cả nước").is_some() || t.phrase_at(k, "toàn quốc").is_some())

@@ -30,6 +30,8 @@ pub(crate) const LOTTERY: u8 = 6;
 pub(crate) const FINE: u8 = 7;
 /// A count of cases (`xảy ra 12 vụ tai nạn`): statistics, not one accident.
 pub(crate) const CASE_COUNT: u8 = 8;
+/// One arrest or seizure (`bắt quả tang 2 đối tượng tàng trữ 5 gam ma túy`).
+pub(crate) const CRIME: u8 = 10;
 /// Hit marker (not a cue tag): a number followed by `vụ` or `ca`.
 const NUM_CASES: u8 = 31;
 /// A single project's or company's figures.
@@ -93,6 +95,12 @@ const CUES: &[(&str, u8)] = &[
     ("vô địch", SPORTS),
     ("bỏng", ACCIDENT),
     ("đấu giá", SINGLE),
+    ("bắt quả tang", CRIME),
+    ("tàng trữ", CRIME),
+    ("mua bán trái phép", CRIME),
+    ("vận chuyển trái phép", CRIME),
+    ("tạm giữ", CRIME),
+    ("thu giữ", CRIME),
     ("bàn thắng", SPORTS),
     ("ghi bàn", SPORTS),
     ("trận đấu", SPORTS),
@@ -170,7 +178,7 @@ impl Context {
         if self.has(SPORTS) {
             return true;
         }
-        if self.has(ACCIDENT) && !self.has_case_count {
+        if (self.has(ACCIDENT) || self.has(CRIME)) && !self.has_case_count {
             return true;
         }
         if self.has(DONATION) {

@@ -294,7 +294,6 @@ const PRICE_PER: &[&str] = &[
     "cái",
     "ngày",
     "giờ",
-    "tháng",
     "công",
     "kwh",
     "đêm",
