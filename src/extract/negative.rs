@@ -32,6 +32,8 @@ pub(crate) const FINE: u8 = 7;
 pub(crate) const CASE_COUNT: u8 = 8;
 /// One arrest or seizure (`bắt quả tang 2 đối tượng tàng trữ 5 gam ma túy`).
 pub(crate) const CRIME: u8 = 10;
+/// One household's story (`gia đình anh A có 4 người, nuôi 3 con bò`).
+pub(crate) const SINGLE_HOUSEHOLD: u8 = 11;
 /// Hit marker (not a cue tag): a number followed by `vụ` or `ca`.
 const NUM_CASES: u8 = 31;
 /// A single project's or company's figures.
@@ -95,6 +97,11 @@ const CUES: &[(&str, u8)] = &[
     ("vô địch", SPORTS),
     ("bỏng", ACCIDENT),
     ("đấu giá", SINGLE),
+    ("gia đình anh", SINGLE_HOUSEHOLD),
+    ("gia đình chị", SINGLE_HOUSEHOLD),
+    ("gia đình ông", SINGLE_HOUSEHOLD),
+    ("gia đình bà", SINGLE_HOUSEHOLD),
+    ("gia đình em", SINGLE_HOUSEHOLD),
     ("bắt quả tang", CRIME),
     ("tàng trữ", CRIME),
     ("mua bán trái phép", CRIME),
@@ -188,8 +195,10 @@ impl Context {
             return true;
         }
         match class {
-            UnitClass::Count => self.has(AWARD) || self.has(ATTENDANCE),
-            UnitClass::Money => self.has(FINE) || self.has(SINGLE),
+            UnitClass::Count => {
+                self.has(AWARD) || self.has(ATTENDANCE) || self.has(SINGLE_HOUSEHOLD)
+            }
+            UnitClass::Money => self.has(FINE) || self.has(SINGLE) || self.has(SINGLE_HOUSEHOLD),
             UnitClass::Measure | UnitClass::Percent => false,
         }
     }
