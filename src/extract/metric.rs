@@ -244,6 +244,9 @@ pub(crate) fn after_phrase(t: &Toks<'_>, from: usize, limit: usize) -> Range {
         }
         e += 1;
     }
+    while e > from + 1 && matches!(t.low(e - 1), "và" | "cùng" | "hoặc" | "hay" | "cũng") {
+        e -= 1;
+    }
     (from, e)
 }
 

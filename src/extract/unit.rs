@@ -148,6 +148,8 @@ const COUNT_NOUNS: &[&str] = &[
     "lượt",
     "lượt khách",
     "lượt hộ",
+    "đồng bào",
+    "em",
     "điểm",
     "du khách",
     "khách",
