@@ -172,7 +172,9 @@ impl<'a, 'g> Article<'a, 'g> {
         ctx: &SentCtx<'_>,
     ) -> Fact {
         let (per, deadline) = self.period_for(q.first, q.end, c, s, ctx);
-        let kind = self.kind_for(q.cue_start, s, ctx, per, deadline);
+        let stated =
+            per.is_some() && (ctx.state.is_some() || ctx.mentions.iter().any(|m| !m.ignore));
+        let kind = self.kind_for(q.cue_start, s, ctx, per.filter(|_| stated), deadline);
         let area = match self.area_for(q.cue_start, c, ctx) {
             Some((a, true)) => {
                 if self.sent_area.is_none() {
@@ -246,7 +248,10 @@ impl<'a, 'g> Article<'a, 'g> {
         let in_sent_before = before.clone().find(|m| m.at >= s.start);
         match in_clause_before.or(in_clause_after).or(in_sent_before) {
             Some(m) => (Some(m.period), m.deadline),
-            None => (ctx.state, false),
+            None => match ctx.state {
+                Some(p) => (Some(p), false),
+                None => (self.published.map(|d| Period::Year(d.year())), false),
+            },
         }
     }
 

@@ -175,7 +175,9 @@ struct SentCtx<'m> {
 impl<'a, 'g> Article<'a, 'g> {
     fn walk(&mut self, sents: &[Sentence], clauses: &[Clause]) {
         // A sentence with no stated period describes the publication year.
-        let mut state: Option<Period> = self.published.map(|d| Period::Year(d.year()));
+        // Only stated periods go here; a fact with none takes the publication year (see
+        // `period_for`), without the "full current year in Q1 = plan" reading.
+        let mut state: Option<Period> = None;
         let mut target_para: Option<usize> = None;
         let mut mentions: Vec<Mention> = Vec::new();
         let mut cues: Vec<(usize, u8)> = Vec::new();
