@@ -9,6 +9,11 @@ use super::token::{TokKind, Toks};
 
 /// Framing words dropped at the start of a metric phrase.
 const LEAD_FILLERS: &[&str] = &[
+    "phấn đấu",
+    "dự kiến",
+    "mục tiêu",
+    "mục tiêu là",
+    "phấn đấu đến năm",
     "trong đó",
     "riêng",
     "cụ thể",

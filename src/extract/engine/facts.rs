@@ -174,7 +174,7 @@ impl<'a, 'g> Article<'a, 'g> {
         let (per, deadline) = self.period_for(q.first, q.end, c, s, ctx);
         let stated =
             per.is_some() && (ctx.state.is_some() || ctx.mentions.iter().any(|m| !m.ignore));
-        let kind = self.kind_for(q.cue_start, s, ctx, per.filter(|_| stated), deadline);
+        let kind = self.kind_for(q.first, s, ctx, per.filter(|_| stated), deadline);
         let area = match self.area_for(q.cue_start, c, ctx) {
             Some((a, true)) => {
                 if self.sent_area.is_none() {
