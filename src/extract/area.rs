@@ -28,6 +28,7 @@ const LEVEL_WORDS: &[(&str, &str, Level)] = &[
     ("thành phố", "thành phố", Level::District),
     ("tp", "thành phố", Level::District),
     ("tỉnh", "tỉnh", Level::Province),
+    ("huyện đảo", "huyện", Level::District),
     ("huyện", "huyện", Level::District),
     ("thị xã", "thị xã", Level::District),
     ("tx", "thị xã", Level::District),

@@ -9,6 +9,11 @@ use super::token::{TokKind, Toks};
 
 /// Framing words dropped at the start of a metric phrase.
 const LEAD_FILLERS: &[&str] = &[
+    "phấn đấu",
+    "dự kiến",
+    "mục tiêu",
+    "mục tiêu là",
+    "phấn đấu đến năm",
     "trong đó",
     "riêng",
     "cụ thể",
@@ -243,6 +248,9 @@ pub(crate) fn after_phrase(t: &Toks<'_>, from: usize, limit: usize) -> Range {
             break;
         }
         e += 1;
+    }
+    while e > from + 1 && matches!(t.low(e - 1), "và" | "cùng" | "hoặc" | "hay" | "cũng") {
+        e -= 1;
     }
     (from, e)
 }

@@ -30,6 +30,10 @@ pub(crate) const LOTTERY: u8 = 6;
 pub(crate) const FINE: u8 = 7;
 /// A count of cases (`xảy ra 12 vụ tai nạn`): statistics, not one accident.
 pub(crate) const CASE_COUNT: u8 = 8;
+/// One arrest or seizure (`bắt quả tang 2 đối tượng tàng trữ 5 gam ma túy`).
+pub(crate) const CRIME: u8 = 10;
+/// One household's story (`gia đình anh A có 4 người, nuôi 3 con bò`).
+pub(crate) const SINGLE_HOUSEHOLD: u8 = 11;
 /// Hit marker (not a cue tag): a number followed by `vụ` or `ca`.
 const NUM_CASES: u8 = 31;
 /// A single project's or company's figures.
@@ -57,7 +61,6 @@ const CUES: &[(&str, u8)] = &[
     ("dự lễ", ATTENDANCE),
     ("đại biểu", ATTENDANCE),
     ("tham gia hội nghị", ATTENDANCE),
-    ("buổi lễ", ATTENDANCE),
     ("trao tặng", DONATION),
     ("ủng hộ", DONATION),
     ("quyên góp", DONATION),
@@ -93,6 +96,22 @@ const CUES: &[(&str, u8)] = &[
     ("vô địch", SPORTS),
     ("bỏng", ACCIDENT),
     ("đấu giá", SINGLE),
+    ("khởi công", SINGLE),
+    ("khánh thành", SINGLE),
+    ("chủ đầu tư", SINGLE),
+    ("gói thầu", SINGLE),
+    ("trúng thầu", SINGLE),
+    ("gia đình anh", SINGLE_HOUSEHOLD),
+    ("gia đình chị", SINGLE_HOUSEHOLD),
+    ("gia đình ông", SINGLE_HOUSEHOLD),
+    ("gia đình bà", SINGLE_HOUSEHOLD),
+    ("gia đình em", SINGLE_HOUSEHOLD),
+    ("bắt quả tang", CRIME),
+    ("tàng trữ", CRIME),
+    ("mua bán trái phép", CRIME),
+    ("vận chuyển trái phép", CRIME),
+    ("tạm giữ", CRIME),
+    ("thu giữ", CRIME),
     ("bàn thắng", SPORTS),
     ("ghi bàn", SPORTS),
     ("trận đấu", SPORTS),
@@ -170,7 +189,7 @@ impl Context {
         if self.has(SPORTS) {
             return true;
         }
-        if self.has(ACCIDENT) && !self.has_case_count {
+        if (self.has(ACCIDENT) || self.has(CRIME)) && !self.has_case_count {
             return true;
         }
         if self.has(DONATION) {
@@ -180,8 +199,10 @@ impl Context {
             return true;
         }
         match class {
-            UnitClass::Count => self.has(AWARD) || self.has(ATTENDANCE),
-            UnitClass::Money => self.has(FINE) || self.has(SINGLE),
+            UnitClass::Count => {
+                self.has(AWARD) || self.has(ATTENDANCE) || self.has(SINGLE_HOUSEHOLD)
+            }
+            UnitClass::Money => self.has(FINE) || self.has(SINGLE) || self.has(SINGLE_HOUSEHOLD),
             UnitClass::Measure | UnitClass::Percent => false,
         }
     }

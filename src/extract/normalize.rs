@@ -152,6 +152,10 @@ fn lower_folded(text: &str) -> String {
             out.push(c.to_ascii_lowercase());
             continue;
         }
+        if let Some(l) = vietnamese_lower(c) {
+            out.push(l);
+            continue;
+        }
         let mut it = c.to_lowercase();
         match (it.next(), it.next()) {
             (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),
@@ -159,6 +163,20 @@ fn lower_folded(text: &str) -> String {
         }
     }
     fold_tones_in_place(out)
+}
+
+/// Lower case of the capital letters Vietnamese uses, without the general Unicode tables; each
+/// pair has the same UTF-8 length.
+fn vietnamese_lower(c: char) -> Option<char> {
+    let u = c as u32;
+    let l = match u {
+        0x00C0..=0x00DE if u != 0x00D7 => u + 0x20,
+        0x0102 | 0x0110 | 0x0128 | 0x0168 | 0x01A0 => u + 1,
+        0x01AF => 0x01B0,
+        0x1EA0..=0x1EF9 if u % 2 == 0 => u + 1,
+        _ => return None,
+    };
+    char::from_u32(l).filter(|l| l.len_utf8() == c.len_utf8())
 }
 
 /// Old-style tone placements and their canonical form (same byte length each).
@@ -179,43 +197,43 @@ const TONE_PAIRS: [(&str, &str); 12] = [
 
 /// Moves the tone of a word-final `oa`, `oe`, `uy` to the first vowel ("hoá" → "hóa"), not after
 /// `q`, keeping the byte layout.
-fn fold_tones_in_place(s: String) -> String {
+fn fold_tones_in_place(mut s: String) -> String {
     // Fast path: none of the second vowels with a tone occur.
     if !s.contains(['à', 'á', 'ả', 'ã', 'ạ', 'è', 'é', 'ẻ', 'ẹ', 'ý', 'ỷ', 'ỵ']) {
         return s;
     }
-    let mut bytes = s.into_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'o' || b == b'u' {
+    let mut swaps: Vec<(usize, &'static str)> = Vec::new();
+    {
+        let bytes = s.as_bytes();
+        for i in memchr_ou(bytes) {
             for (old, new) in TONE_PAIRS.iter() {
                 let ob = old.as_bytes();
                 if bytes[i..].starts_with(ob) {
                     let end = i + ob.len();
-                    let at_word_end = !next_is_letter(&bytes, end);
+                    let at_word_end = !s[end..].starts_with(|c: char| c.is_alphabetic());
                     let after_q = i > 0 && bytes[i - 1] == b'q';
                     if at_word_end && !after_q {
-                        bytes[i..end].copy_from_slice(new.as_bytes());
+                        swaps.push((i, new));
                     }
                     break;
                 }
             }
         }
-        i += 1;
     }
-    // Only whole UTF-8 sequences were swapped for sequences of the same length.
-    String::from_utf8(bytes).unwrap_or_default()
+    // Same-length replacements of whole characters: no re-validation of the text needed.
+    for (i, new) in swaps {
+        s.replace_range(i..i + new.len(), new);
+    }
+    s
 }
 
-/// True when a letter starts at byte `at`.
-fn next_is_letter(bytes: &[u8], at: usize) -> bool {
-    let rest = &bytes[at..bytes.len().min(at + 4)];
-    let valid = match std::str::from_utf8(rest) {
-        Ok(s) => s,
-        Err(e) => std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or(""),
-    };
-    valid.chars().next().is_some_and(|c| c.is_alphabetic())
+/// Byte offsets of every `o` and `u` (the first vowel of a pair whose tone may move).
+fn memchr_ou(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'o' || b == b'u')
+        .map(|(i, _)| i)
 }
 
 #[cfg(test)]
@@ -248,6 +266,16 @@ mod tests {
         let b = n.text.find("12").unwrap();
         let [s, e] = CharCursor::default().span(&n, b, b + 2);
         assert_eq!((s, e), (4, 6));
+    }
+
+    #[test]
+    fn fast_lower_agrees_with_unicode() {
+        for u in (0x00C0u32..=0x01FF).chain(0x1EA0..=0x1EF9) {
+            let Some(c) = char::from_u32(u) else { continue };
+            if let Some(l) = vietnamese_lower(c) {
+                assert_eq!(c.to_lowercase().collect::<String>(), l.to_string(), "{c}");
+            }
+        }
     }
 
     #[test]

@@ -353,6 +353,10 @@ pub(crate) const TARGET_CUES: &[&str] = &[
 
 /// Cues that keep a number actual even after a target cue (`ước đạt`, `đã đạt`).
 pub(crate) const ACTUAL_CUES: &[&str] = &[
+    "đến nay",
+    "hiện nay",
+    "hiện có",
+    "đã",
     "ước đạt",
     "ước tính",
     "đã đạt",

@@ -142,8 +142,13 @@ pub(crate) fn segment(t: &Toks<'_>, sents: &mut Vec<Sentence>, clauses: &mut Vec
                 i = j;
                 continue;
             }
+            // "Bà Rịa - Vũng Tàu" is one name: a capitalised word, a dash, two capitalised
+            // words. "huyện Kỳ Anh - Tổng giá trị ..." starts a list item.
+            let upper_word = |k: usize| t.is_word(k) && t.toks[k].upper;
+            let joins_name = i > 0 && upper_word(i - 1) && upper_word(i + 1) && upper_word(i + 2);
             let bullet_mid = is_bullet_char(w)
                 && tok.space_before
+                && !joins_name
                 && t.get(i + 1).is_some_and(|x| x.space_before && x.upper);
             if w == ";" || bullet_mid {
                 close_clause(clauses, clause_start, i, sents.len(), clause_bullet);

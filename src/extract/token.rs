@@ -187,7 +187,10 @@ impl<'a> Toks<'a> {
         let mut pos = 0;
         loop {
             let w = self.low(j).as_bytes();
-            if j >= self.toks.len() || p.get(pos..pos + w.len()) != Some(w) {
+            if j >= self.toks.len()
+                || w.first() != p.get(pos)
+                || p.get(pos..pos + w.len()) != Some(w)
+            {
                 return None;
             }
             pos += w.len();

@@ -1,0 +1,482 @@
+//! The pipeline over one article: walk sentences in order, keep the governing period and the
+//! target state, find quantities clause by clause, and assemble facts with their attributes.
+
+use super::area::{self, AreaRef, Resolver};
+use super::fact::{Fact, Kind};
+use super::lexicon::PhraseSet;
+use super::metric::{self, Range};
+use super::negative::{self, Context};
+use super::normalize::{CharCursor, Normalized};
+use super::number::tidy;
+use super::period::{self, Mention, Period, ACTUAL_CUES, TARGET_CUES};
+use super::quantity::{quantity_at, role, Quantity, Role};
+use super::segment::{segment, Clause, Sentence};
+use super::table;
+use super::token::{tokenize, Token, Toks};
+use super::unit::match_unit;
+use super::unit::UnitClass;
+use super::ExtractOptions;
+use crate::gazetteer::{Era, Gazetteer, Level};
+use crate::taxonomy::Taxonomy;
+use chrono::{Datelike, NaiveDate};
+use std::sync::OnceLock;
+
+mod areas;
+mod facts;
+mod layout;
+#[cfg(test)]
+mod tests;
+
+const TAG_TARGET: u8 = 0;
+const TAG_ACTUAL: u8 = 1;
+
+fn kind_cues() -> &'static PhraseSet {
+    static S: OnceLock<PhraseSet> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut v: Vec<(&'static str, u8)> = TARGET_CUES.iter().map(|p| (*p, TAG_TARGET)).collect();
+        v.extend(ACTUAL_CUES.iter().map(|p| (*p, TAG_ACTUAL)));
+        PhraseSet::new(&v)
+    })
+}
+
+/// Words of a heading that announces a list of targets (`Một số mục tiêu cụ thể năm 2024`).
+const HEADING_CUES: &[&str] = &[
+    "mục tiêu",
+    "chỉ tiêu",
+    "phấn đấu",
+    "kế hoạch",
+    "nhiệm vụ",
+    "dự kiến",
+    "định hướng",
+    "phương hướng",
+];
+
+/// Words before a year named in passing (`dự kiến hoàn thành năm 2025`), which does not set
+/// the period of the sentences that follow.
+const PASSING: &[&str] = &[
+    "hoàn thành",
+    "khởi công",
+    "đưa vào",
+    "dự kiến",
+    "vào",
+    "trước",
+    "sau",
+    "kể từ",
+    "thành lập",
+    "xây dựng",
+    "sử dụng",
+    "hoạt động",
+    "từ",
+    "đến",
+    "tới",
+    "công nhận",
+    "ban hành",
+];
+
+/// Words allowed between a level and its attribute (`8.850,26 tỷ đồng, đạt 107,79% kế hoạch`).
+const ATTR_GLUE: &[&str] = &[",", "(", ")", "-", "và", "đồng thời", "trong đó", ";", ":"];
+/// Words of an attribute's tail (`so với cùng kỳ năm 2022`, `kế hoạch tỉnh giao`).
+const TAIL_WORDS: &[&str] = &[
+    "so", "với", "kế", "hoạch", "kh", "dự", "toán", "chỉ", "tiêu", "nghị", "quyết", "mục", "cùng",
+    "kỳ", "năm", "trước", "tháng", "quý", "đề", "ra", "giao", "tỉnh", "huyện", "/", "đặt", "của",
+    "nay", "ngoái", "cả", "trung", "ương", "hđnd", "đầu",
+];
+/// Words that start an attribute before its number (`đạt`, `tăng`, `bằng`, `vượt`).
+const ATTR_START: &[&str] = &[
+    "tăng",
+    "chiếm",
+    "giảm",
+    "trưởng",
+    "thêm",
+    "đạt",
+    "bằng",
+    "vượt",
+    "mức",
+    "bình",
+    "quân",
+    "hoàn",
+    "thành",
+    "được",
+    "khoảng",
+    "hơn",
+    "gần",
+    "trên",
+    "ước",
+    "chỉ",
+    "tới",
+    "đi",
+    "nhẹ",
+    "mạnh",
+];
+
+/// Runs extraction over one article.
+pub(crate) fn run(tax: &Taxonomy, gaz: &Gazetteer, text: &str, opts: &ExtractOptions) -> Vec<Fact> {
+    let norm = Normalized::new(text);
+    let mut toks: Vec<Token> = Vec::new();
+    tokenize(&norm.text, &mut toks);
+    let t = Toks {
+        toks: &toks,
+        lower: &norm.lower,
+        text: &norm.text,
+    };
+    let mut sents = Vec::new();
+    let mut clauses = Vec::new();
+    segment(&t, &mut sents, &mut clauses);
+    let era = opts.published.map(Era::of_date);
+    let subject = areas::find_subject(gaz, &t, &sents, opts, era);
+    let province = opts
+        .province
+        .clone()
+        .or_else(|| subject.as_ref().and_then(|s| s.province.clone()));
+    let res = Resolver { gaz, province, era };
+    let mut a = Article {
+        t,
+        tax,
+        res,
+        subject,
+        published: opts.published,
+        norm: &norm,
+        cursor: CharCursor::default(),
+        out: Vec::new(),
+        sent_area: None,
+    };
+    a.walk(&sents, &clauses);
+    a.drop_title_repeats(&sents);
+    a.tables(&sents);
+    a.out.sort_by_key(|f| f.span[0]);
+    a.out
+}
+
+struct Article<'a, 'g> {
+    t: Toks<'a>,
+    tax: &'g Taxonomy,
+    res: Resolver<'g>,
+    subject: Option<AreaRef<'g>>,
+    published: Option<NaiveDate>,
+    norm: &'a Normalized,
+    cursor: CharCursor,
+    out: Vec<Fact>,
+    /// The area a sentence's first fact named explicitly: later clauses of the same sentence
+    /// without their own area inherit it ("GRDP của Nghệ An tăng 7,5%, ...; dịch vụ tăng 6,9%").
+    sent_area: Option<AreaRef<'g>>,
+}
+
+/// Per-sentence facts the clauses need.
+struct SentCtx<'m> {
+    mentions: &'m [Mention],
+    cues: &'m [(usize, u8)],
+    state: Option<Period>,
+    in_target_list: bool,
+    frame: Option<usize>,
+    events: Context,
+    neg_hits: &'m [(usize, u8)],
+}
+
+impl<'a, 'g> Article<'a, 'g> {
+    fn walk(&mut self, sents: &[Sentence], clauses: &[Clause]) {
+        // A sentence with no stated period describes the publication year.
+        // Only stated periods go here; a fact with none takes the publication year (see
+        // `period_for`), without the "full current year in Q1 = plan" reading.
+        let mut state: Option<Period> = None;
+        let mut target_para: Option<usize> = None;
+        let mut mentions: Vec<Mention> = Vec::new();
+        let mut cues: Vec<(usize, u8)> = Vec::new();
+        let mut qs: Vec<(Quantity, Role)> = Vec::new();
+        let mut neg_hits: Vec<(usize, u8)> = Vec::new();
+        for (si, s) in sents.iter().enumerate() {
+            if let Some(p) = target_para {
+                if s.para != p {
+                    let first_bullet = clauses.get(s.clauses.0).is_some_and(|c| c.bullet);
+                    target_para = if s.para_start && first_bullet {
+                        Some(s.para)
+                    } else {
+                        None
+                    };
+                }
+            }
+            let facts_before = self.out.len();
+            self.sent_area = None;
+            mentions.clear();
+            period::find_mentions(
+                &self.t,
+                s.start,
+                s.end,
+                self.published,
+                state.map(|p| p.year()),
+                &mut mentions,
+            );
+            cues.clear();
+            let t = &self.t;
+            kind_cues().scan(t, s.start, s.end, |i, tag, e| {
+                let after_pct = i > 0
+                    && (t.is_punct(i - 1, '%')
+                        || matches!(t.low(i - 1), "với" | "vượt" | "đạt" | "so"));
+                // "huyện Giao Thủy" is a name, not "huyện giao" (assigned by the district).
+                let in_name = (i + 1..e).any(|k| t.get(k).is_some_and(|x| x.upper));
+                if !(in_name || tag == TAG_TARGET && after_pct) {
+                    cues.push((i, tag));
+                }
+            });
+            let frame = self.frame_of(s, clauses);
+            Context::scan(&self.t, s.start, s.end, &mut neg_hits);
+            let events = Context::from_hits(&neg_hits, s.start, s.end);
+            for ci in s.clauses.0..s.clauses.1 {
+                let Some(c) = clauses.get(ci) else { continue };
+                let ctx = SentCtx {
+                    mentions: &mentions,
+                    cues: &cues,
+                    state,
+                    in_target_list: target_para.is_some(),
+                    frame,
+                    events,
+                    neg_hits: &neg_hits,
+                };
+                let found = self.clause(c, s, &ctx, &mut qs);
+                if !found && self.is_heading(c, clauses.get(ci + 1), sents.get(si + 1), clauses) {
+                    target_para = Some(s.para);
+                }
+            }
+            // The period a sentence leaves for the next ones: the one it opens with ("Năm
+            // 2023, ...", "Tính đến hết năm 2023"), else the last one its facts used; never a
+            // deadline or a period named in passing ("dự kiến hoàn thành năm 2025").
+            let used = &self.out[facts_before..];
+            let setter = mentions
+                .iter()
+                .filter(|m| !m.ignore && !m.deadline)
+                .find(|m| m.at <= s.start + 4)
+                .or_else(|| {
+                    mentions.iter().rev().find(|m| {
+                        !m.ignore
+                            && !m.deadline
+                            && used
+                                .iter()
+                                .any(|f| f.period.as_deref() == Some(m.period.label().as_str()))
+                    })
+                });
+            let t = &self.t;
+            let setter = setter.or_else(|| {
+                mentions.iter().rev().find(|m| {
+                    !m.ignore
+                        && !m.deadline
+                        && t.any_before(m.at, PASSING).is_none()
+                        && t.any_before(m.at.saturating_sub(1), PASSING).is_none()
+                })
+            });
+            if let Some(m) = setter {
+                state = Some(m.period);
+            }
+        }
+    }
+
+    /// A clause without numbers that announces a list of targets.
+    fn is_heading(
+        &self,
+        c: &Clause,
+        next: Option<&Clause>,
+        next_sent: Option<&Sentence>,
+        clauses: &[Clause],
+    ) -> bool {
+        let t = &self.t;
+        if !t.contains_any(c.start, c.end, HEADING_CUES) {
+            return false;
+        }
+        let colon = t.is_punct(c.end.saturating_sub(1), ':');
+        let next_bullet = next.is_some_and(|n| n.bullet && n.start <= c.end + 2);
+        let next_para_bullet = next_sent
+            .is_some_and(|s| s.para_start && clauses.get(s.clauses.0).is_some_and(|x| x.bullet));
+        colon || next_bullet || next_para_bullet
+    }
+
+    /// "Tại huyện X, ..." / "Ở xã Y, ...": an area that frames the whole sentence.
+    fn frame_of(&self, s: &Sentence, clauses: &[Clause]) -> Option<usize> {
+        let c = clauses.get(s.clauses.0)?;
+        let t = &self.t;
+        let k = t.any_at(
+            c.start,
+            &["tại", "ở", "riêng", "đối với", "riêng tại", "riêng ở"],
+        )?;
+        area::raw_mention_at(t, k).map(|_| k)
+    }
+
+    /// Processes one clause; returns whether it held any quantity.
+    fn clause(
+        &mut self,
+        c: &Clause,
+        s: &Sentence,
+        ctx: &SentCtx<'_>,
+        qs: &mut Vec<(Quantity, Role)>,
+    ) -> bool {
+        qs.clear();
+        let t = &self.t;
+        let mut i = c.start;
+        while i < c.end {
+            if t.is_num(i) {
+                if let Some(q) = quantity_at(t, i) {
+                    if q.end <= c.end {
+                        let r = role(t, &q, c.start);
+                        i = q.end;
+                        qs.push((q, r));
+                        continue;
+                    }
+                }
+            }
+            i += 1;
+        }
+        if qs.is_empty() {
+            return false;
+        }
+        let neg = Context::from_hits(ctx.neg_hits, c.start, c.end).with_events_of(&ctx.events);
+        let mut last_level: Option<usize> = None; // index into self.out
+        let clause_first = self.out.len();
+        let mut attach_end = c.start; // end of the last level or attribute (with its tail)
+        let mut prev_end = c.start;
+        for (q, r) in qs.iter() {
+            let attr_start = self.attr_start(q.cue_start, prev_end);
+            let attaches = last_level.is_some() && self.only_glue(attach_end, attr_start);
+            match *r {
+                Role::Level => {
+                    let restates = attaches
+                        || matches!(
+                            self.t.low(q.cue_start.wrapping_sub(1)),
+                            "đạt" | "chiếm" | "bằng" | "("
+                        );
+                    // "thu nội địa 800 tỷ đồng, chiếm 65% tổng thu": a share of the level just
+                    // stated restates it.
+                    if q.unit.class == UnitClass::Percent
+                        && attaches
+                        && self.t.low(q.cue_start.wrapping_sub(1)) == "chiếm"
+                    {
+                        prev_end = q.end;
+                        attach_end = self.tail_end(q.end, c.end);
+                        continue;
+                    }
+                    if q.unit.class == UnitClass::Percent && restates {
+                        if let Some(li) = last_level {
+                            if let (Some(tot), v) = (self.out[li].total, self.out[li].value) {
+                                if tot > 0.0 && (v / tot * 100.0 - q.value).abs() <= 0.6 {
+                                    prev_end = q.end;
+                                    attach_end = self.tail_end(q.end, c.end);
+                                    continue;
+                                }
+                            }
+                        }
+                    }
+                    attach_end = q.end;
+                    if let Some((f, metric_end)) =
+                        self.level_fact(q, c, s, ctx, &neg, prev_end, clause_first)
+                    {
+                        self.out.push(f);
+                        last_level = Some(self.out.len() - 1);
+                        attach_end = attach_end.max(metric_end);
+                    }
+                }
+                Role::Growth(g) => {
+                    match self.named_target(q.end, c.end, clause_first).or(last_level) {
+                        Some(li) if attaches && self.out[li].yoy_pct.is_none() => {
+                            self.out[li].yoy_pct = Some(g);
+                            attach_end = self.tail_end(q.end, c.end);
+                        }
+                        _ => {
+                            if let Some(f) =
+                                self.growth_fact(q, g, attr_start, c, s, ctx, &neg, prev_end)
+                            {
+                                self.out.push(f);
+                            }
+                            last_level = None;
+                            attach_end = self.tail_end(q.end, c.end);
+                        }
+                    }
+                }
+                Role::Plan(p) => {
+                    if let Some(li) = last_level.filter(|_| attaches) {
+                        if self.out[li].plan_pct.is_none() {
+                            self.out[li].plan_pct = Some(p);
+                        }
+                    }
+                    attach_end = self.tail_end(q.end, c.end);
+                }
+                Role::Drop if self.t.low(q.cue_start.wrapping_sub(1)) == "từ" => {
+                    // "giảm từ 5,2% xuống còn 3,8%": the next number keeps the metric before.
+                    continue;
+                }
+                Role::Drop => {
+                    attach_end = self.tail_end(q.end, c.end);
+                }
+            }
+            prev_end = attach_end.max(q.end);
+        }
+        self.respectively(c, clause_first);
+        true
+    }
+
+    /// `tăng 12,5% về số doanh nghiệp`: the fact of this clause whose unit or metric the
+    /// growth names.
+    fn named_target(&self, from: usize, limit: usize, first: usize) -> Option<usize> {
+        let t = &self.t;
+        if t.low(from) != "về" {
+            return None;
+        }
+        let mut k = from + 1;
+        if t.phrase_at(k, "số lượng").is_some() {
+            k += 2;
+        } else if t.low(k) == "số" {
+            k += 1;
+        }
+        let r = metric::after_phrase(t, k, limit);
+        let phrase = metric::text_of(t, r).to_lowercase();
+        if phrase.is_empty() {
+            return None;
+        }
+        (first..self.out.len()).rev().find(|&i| {
+            let f = &self.out[i];
+            phrase.starts_with(f.unit.as_str()) || f.metric.to_lowercase().contains(&phrase)
+        })
+    }
+
+    /// First token of the attribute words before a number (`đạt`, `tăng`, `bằng`).
+    fn attr_start(&self, cue_start: usize, lo: usize) -> usize {
+        let mut k = cue_start;
+        while k > lo && ATTR_START.contains(&self.t.low(k - 1)) {
+            k -= 1;
+        }
+        k
+    }
+
+    /// True when only punctuation and glue words lie in `from..to`.
+    fn only_glue(&self, from: usize, to: usize) -> bool {
+        let t = &self.t;
+        let mut k = from;
+        while k < to {
+            match t.any_at(k, ATTR_GLUE) {
+                Some(e) => k = e,
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// End of an attribute's tail (`so với cùng kỳ năm 2022`, `kế hoạch`).
+    fn tail_end(&self, from: usize, limit: usize) -> usize {
+        let t = &self.t;
+        let mut k = from;
+        while k < limit
+            && k - from < 8
+            && (TAIL_WORDS.contains(&t.low(k)) || (t.is_num(k) && t.low(k).len() == 4))
+        {
+            k += 1;
+        }
+        k
+    }
+
+    /// Skips a period or area mention starting at `i` (for trimming metric phrases).
+    fn skip_at(&self, mentions: &[Mention], i: usize) -> Option<usize> {
+        let k = mentions.partition_point(|m| m.at < i);
+        if let Some(m) = mentions.get(k).filter(|m| m.at == i) {
+            return Some(m.end);
+        }
+        if let Some(m) = area::raw_mention_at(&self.t, i) {
+            return Some(m.end);
+        }
+        area::generic_at(&self.t, i).map(|(_, e)| e)
+    }
+}
