@@ -263,7 +263,7 @@ fn sqlite_rows_blocking(db: &Path, sql: &str) -> Vec<String> {
         .build()
         .unwrap();
     rt.block_on(async {
-        use sqlx::{Column, Connection, Row};
+        use sqlx::{Connection, Row};
         let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
             .await
             .unwrap();

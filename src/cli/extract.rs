@@ -219,45 +219,11 @@ fn batch_line(
     Ok((id, extractor.extract(&text, &opts)))
 }
 
-// replaced by crate::scrape at merge
-/// A minimal article scraper: the title (`h1`, else `title`) and the text of the paragraphs,
-/// list items, sub-headings and table cells of the `article` element (else `body`).
+/// The article's title and text (sapo then body), scraped the way the crawler does it.
 fn article_text_from_html(html: &str) -> (Option<String>, String) {
-    use scraper::{ElementRef, Html, Selector};
-    let doc = Html::parse_document(html);
-    let sel = |s: &str| Selector::parse(s).ok();
-    let text_of = |e: ElementRef<'_>| -> String {
-        let s: String = e.text().collect::<Vec<_>>().join(" ");
-        s.split_whitespace().collect::<Vec<_>>().join(" ")
-    };
-    let title = ["h1", "title"].iter().find_map(|s| {
-        let sel = sel(s)?;
-        doc.select(&sel).map(text_of).find(|t| !t.is_empty())
-    });
-    let root = ["article", "body"]
-        .iter()
-        .find_map(|s| sel(s).and_then(|sel| doc.select(&sel).next()))
-        .unwrap_or_else(|| doc.root_element());
-    let mut out = String::new();
-    if let Some(blocks) = sel("p, li, h2, h3, td") {
-        for e in root.select(&blocks) {
-            let nested = e.ancestors().filter_map(ElementRef::wrap).any(|a| {
-                matches!(
-                    a.value().name(),
-                    "p" | "li" | "td" | "h2" | "h3" | "script" | "style"
-                )
-            });
-            if nested {
-                continue;
-            }
-            let t = text_of(e);
-            if !t.is_empty() {
-                out.push_str(&t);
-                out.push('\n');
-            }
-        }
-    }
-    (title, out)
+    let article = crate::scrape::scrape(html, None, None);
+    let text = article.text();
+    (article.title, text)
 }
 
 #[cfg(test)]
