@@ -111,31 +111,29 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 
     let mut config = config;
     let mut signals = signals::Signals::new()?;
-    loop {
-        match signals.next().await {
-            Signal::Reload => match Config::load(&config.path) {
-                Ok(new) => {
-                    let changes = jobs.sync(&mut scheduler, &new.sources).await?;
-                    if let Err(e) = crate::cli::context::sync_sources(store.as_ref(), &new).await {
-                        tracing::error!("reload: cannot record sources: {e}");
-                    }
-                    if new.http.user_agent != config.http.user_agent
-                        || new.database.url != config.database.url
-                        || new.daemon.listen != config.daemon.listen
-                    {
-                        tracing::warn!(
-                            "reload: [http], [database] and [daemon] changes take effect at the next restart"
-                        );
-                    }
-                    tracing::info!(%changes, "configuration reloaded");
-                    notify::notify(&format!("STATUS=scheduling {} source(s)", jobs.len()));
-                    config = new;
+    // SIGHUP reloads; SIGTERM/SIGINT end the loop.
+    while signals.next().await == Signal::Reload {
+        match Config::load(&config.path) {
+            Ok(new) => {
+                let changes = jobs.sync(&mut scheduler, &new.sources).await?;
+                if let Err(e) = crate::cli::context::sync_sources(store.as_ref(), &new).await {
+                    tracing::error!("reload: cannot record sources: {e}");
                 }
-                Err(e) => {
-                    tracing::error!("reload rejected, keeping the running configuration: {e}")
+                if new.http.user_agent != config.http.user_agent
+                    || new.database.url != config.database.url
+                    || new.daemon.listen != config.daemon.listen
+                {
+                    tracing::warn!(
+                    "reload: [http], [database] and [daemon] changes take effect at the next restart"
+                );
                 }
-            },
-            Signal::Stop => break,
+                tracing::info!(%changes, "configuration reloaded");
+                notify::notify(&format!("STATUS=scheduling {} source(s)", jobs.len()));
+                config = new;
+            }
+            Err(e) => {
+                tracing::error!("reload rejected, keeping the running configuration: {e}")
+            }
         }
     }
 
