@@ -443,3 +443,18 @@ async fn a_dead_source_is_reported_not_raised() {
     assert!(report.candidates.is_empty());
     assert_eq!(report.errors.len(), 3, "{:?}", report.errors);
 }
+
+/// The pipeline spawns discovery and fetches on the tokio runtime: their futures must be `Send`.
+#[test]
+fn futures_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let fetcher = Fetcher::new(&http()).unwrap();
+    let src = source("x", "https://x.vn");
+    let fut = discover(&fetcher, &src, &NoCache, &nothing_known);
+    assert_send(&fut);
+    let url = u("https://x.vn/");
+    let get = fetcher.get(&url, None);
+    assert_send(&get);
+    let clone = fetcher.clone();
+    std::thread::spawn(move || drop(clone)).join().unwrap();
+}

@@ -412,6 +412,7 @@ async fn only_http_and_https_are_fetched() {
     );
     let f = Fetcher::new(&cfg()).unwrap();
     let ftp = url::Url::parse("ftp://example.invalid/pub/a.html").unwrap();
+    assert!(!f.allowed(&ftp).await);
     let err = f.get(&ftp, None).await.unwrap_err();
     assert!(
         matches!(err.kind, FetchErrorKind::UnsupportedScheme(ref s) if s == "ftp"),

@@ -172,16 +172,19 @@ fn is_skipped_child(url: &Url) -> bool {
     SKIPPED_CHILDREN.iter().any(|s| file.contains(s)) || file == "tags.xml"
 }
 
+/// Newest-first sort key of an index child: a `lastmod` timestamp, or (year, month, day) from its name.
+type SortKey = Option<(i64, u32, u32)>;
+
 /// Orders index children newest first: by `lastmod`, else by a year and month (and day) found in
 /// the file name (`news-2026-1.xml`, `sitemap-2025-12-31.xml`), else in document order at the end.
 fn newest_first(children: Vec<(Url, Option<DateTime<FixedOffset>>)>) -> Vec<Url> {
-    let mut keyed: Vec<(Option<(i64, u32, u32)>, usize, Url)> = children
+    let mut keyed: Vec<(SortKey, usize, Url)> = children
         .into_iter()
         .enumerate()
         .map(|(i, (url, lastmod))| {
             let key = lastmod
                 .map(|d| (d.timestamp(), 0, 0))
-                .or_else(|| date_in_name(&url).map(|(y, m, d)| (y, m, d)));
+                .or_else(|| date_in_name(&url));
             (key, i, url)
         })
         .collect();

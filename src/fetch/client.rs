@@ -126,9 +126,13 @@ impl Fetcher {
         result
     }
 
-    /// The robots.txt verdict for our agent (always true when `respect_robots` is off). Fetches
+    /// The robots.txt verdict for our agent (always true when `respect_robots` is off, always
+    /// false for URLs that are not http(s) with a host). Fetches
     /// and caches the host's robots.txt on first use.
     pub async fn allowed(&self, url: &Url) -> bool {
+        if check_scheme(url).is_err() {
+            return false;
+        }
         !self.inner.respect_robots || self.check_robots(url).await.is_ok()
     }
 

@@ -42,6 +42,8 @@ impl Validators {
 }
 
 /// The result of a successful request.
+// `Page` is not boxed: the API is matched by value in the pipeline and a 304 is short-lived.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum FetchOutcome {
     /// 304: the page has not changed since the validators were issued.
