@@ -323,7 +323,7 @@ impl<'a> Doc<'a> {
             stack: Vec::with_capacity(64),
         };
         b.push_node(Tag::Document, NONE, 0, 0);
-        b.stack.push((0, Tag::Document));
+        b.stack.push((0, Tag::Document, 0));
         b.run();
         b.doc
     }
@@ -471,7 +471,9 @@ impl Iterator for Descendants<'_, '_> {
 struct Builder<'a> {
     doc: Doc<'a>,
     last_child: Vec<u32>,
-    stack: Vec<(u32, Tag)>,
+    /// Open elements: index, tag, and a hash of the name for [`Tag::Other`] (custom elements
+    /// must be closed by their own name).
+    stack: Vec<(u32, Tag, u32)>,
 }
 
 impl<'a> Builder<'a> {
@@ -521,9 +523,14 @@ impl<'a> Builder<'a> {
 
     /// Pops up to and including the nearest open `tag`, unless a `stop` element comes first.
     fn close(&mut self, tag: Tag, stop: &[Tag]) -> bool {
+        self.close_named(tag, 0, stop)
+    }
+
+    /// [`Builder::close`] for a tag with a name hash (non-zero only for [`Tag::Other`]).
+    fn close_named(&mut self, tag: Tag, hash: u32, stop: &[Tag]) -> bool {
         for k in (1..self.stack.len()).rev() {
-            let t = self.stack[k].1;
-            if t == tag {
+            let (_, t, h) = self.stack[k];
+            if t == tag && h == hash {
                 self.stack.truncate(k);
                 return true;
             }
@@ -566,10 +573,15 @@ impl<'a> Builder<'a> {
                 }
                 self.text(text_start, lt);
                 let name_end = scan_name(bytes, name_start);
-                let tag = lower_tag(&bytes[name_start..name_end]);
+                let name = &bytes[name_start..name_end];
+                let tag = lower_tag(name);
                 pos = memchr(b'>', &bytes[name_end..]).map_or(len, |e| name_end + e + 1);
                 text_start = pos;
-                self.end_tag(tag);
+                if tag == Tag::Other {
+                    self.close_named(Tag::Other, name_hash(name), &[]);
+                } else {
+                    self.end_tag(tag);
+                }
             } else if next.is_ascii_alphabetic() {
                 self.text(text_start, lt);
                 pos = self.start_tag(lt + 1);
@@ -618,6 +630,11 @@ impl<'a> Builder<'a> {
         let len = bytes.len();
         let name_end = scan_name(bytes, name_start);
         let tag = lower_tag(&bytes[name_start..name_end]);
+        let hash = if tag == Tag::Other {
+            name_hash(&bytes[name_start..name_end])
+        } else {
+            0
+        };
 
         // Attributes.
         let attr_begin = self.doc.attrs.len() as u32;
@@ -726,7 +743,7 @@ impl<'a> Builder<'a> {
                 self.close(Tag::Option, &[Tag::Select]);
             }
             t if t.is_heading() => {
-                if let Some(&(_, top)) = self.stack.last() {
+                if let Some(&(_, top, _)) = self.stack.last() {
                     if top.is_heading() {
                         self.stack.pop();
                     }
@@ -766,7 +783,7 @@ impl<'a> Builder<'a> {
             return p;
         }
         if self.stack.len() < MAX_DEPTH {
-            self.stack.push((idx, tag));
+            self.stack.push((idx, tag, hash));
         }
         p
     }
@@ -778,6 +795,16 @@ fn scan_name(bytes: &[u8], mut p: usize) -> usize {
         p += 1;
     }
     p
+}
+
+/// FNV-1a of the ASCII-lowercased name, never 0.
+fn name_hash(name: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in name {
+        h ^= u32::from(b.to_ascii_lowercase());
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h.max(1)
 }
 
 fn lower_tag(name: &[u8]) -> Tag {
@@ -1136,6 +1163,12 @@ mod tests {
         assert_eq!(tags_under(&doc, ul), vec![Tag::Li, Tag::Li]);
         let table = doc.node(ul).next_sibling;
         assert_eq!(tags_under(&doc, table), vec![Tag::Tr, Tag::Tr]);
+    }
+
+    #[test]
+    fn custom_elements_close_by_name() {
+        let doc = Doc::parse("<x-a><p>in</p></x-a><x-b>b</x-b><p>after</p>");
+        assert_eq!(tags_under(&doc, 0), vec![Tag::Other, Tag::Other, Tag::P]);
     }
 
     #[test]

@@ -316,10 +316,16 @@ impl Work<'_, '_> {
                         let (chars, commas) = text_measure(raw);
                         s.text = chars;
                         s.commas = commas;
+                        // Bare text between `<br>`s in a container is a paragraph too.
+                        if chars >= 25 && is_bare_text_parent(doc.node(node.parent).tag) {
+                            s.p += 1;
+                        }
                     }
                 }
                 Tag::A => s.link = s.text,
                 Tag::P => s.p += 1,
+                // A div holding only inline content is a paragraph too (readability's div→p).
+                Tag::Div | Tag::Section if !s.block_child && s.text > 0 => s.p += 1,
                 Tag::Img | Tag::Picture => s.img += 1,
                 Tag::Li => s.li += 1,
                 Tag::Input | Tag::Select | Tag::Textarea => s.input += 1,
@@ -393,6 +399,11 @@ impl Work<'_, '_> {
             let is_para = match tag {
                 Tag::P | Tag::Pre | Tag::Td => true,
                 Tag::Div | Tag::Section | Tag::Article => !self.stats[iu].block_child,
+                Tag::Text => {
+                    let parent = doc.node(i).parent;
+                    is_bare_text_parent(doc.node(parent).tag)
+                        && self.stats[parent as usize].block_child
+                }
                 _ => false,
             };
             if !is_para {
@@ -615,6 +626,20 @@ impl Work<'_, '_> {
             || ((st.embed == 1 && st.text < 75) || st.embed > 1)
             || (is_list && ld > 0.5)
     }
+}
+
+/// Containers whose direct text (between `<br>`s) reads as paragraphs.
+fn is_bare_text_parent(t: Tag) -> bool {
+    matches!(
+        t,
+        Tag::Div
+            | Tag::Section
+            | Tag::Article
+            | Tag::Main
+            | Tag::Td
+            | Tag::Blockquote
+            | Tag::Center
+    )
 }
 
 /// Counts characters (not bytes, not whitespace) and commas of raw text.
