@@ -80,12 +80,36 @@ static UNLIKELY: LazyLock<AhoCorasick> = LazyLock::new(|| {
         "adsweb",
         "advert",
         "print",
+        "image_desc",
+        "pullquote",
+        "leftside",
+        "rightside",
         "toolbar",
         "breaking",
         "paywall",
         "login",
     ])
 });
+/// Class/id words of short furniture inside articles: bylines, dates, credits, share bars.
+static SHORT_FURNITURE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    ac(&[
+        "author",
+        "byline",
+        "date",
+        "posted",
+        "credit",
+        "caption",
+        "share",
+        "meta",
+        "tags",
+        "copyright",
+        "timestamp",
+        "dateline",
+    ])
+});
+/// Below this many characters an element classed as [`SHORT_FURNITURE`] is dropped.
+const SHORT_FURNITURE_LEN: u32 = 120;
+
 /// Class/id words that rescue an element matched by [`UNLIKELY`].
 static MAYBE: LazyLock<AhoCorasick> = LazyLock::new(|| {
     ac(&[
@@ -591,6 +615,12 @@ impl Work<'_, '_> {
             return false;
         }
         let st = self.stats[i as usize];
+        if st.text < SHORT_FURNITURE_LEN {
+            let (c, id) = self.class_id(i);
+            if SHORT_FURNITURE.is_match(c) || SHORT_FURNITURE.is_match(id) {
+                return true;
+            }
+        }
         let weight = self.class_weight(i);
         let score = if self.scored[i as usize] {
             self.score[i as usize]

@@ -166,7 +166,9 @@ fn generic_blocks(doc: &dom::Doc<'_>) -> Vec<clean::Block> {
     }
     match script_body::find(doc) {
         Some(html) => {
-            let inner = dom::Doc::parse(&html);
+            // Wrapped so the fragment's paragraphs have a container to score.
+            let wrapped = format!("<body><div>{html}</div></body>");
+            let inner = dom::Doc::parse(&wrapped);
             let b = generic::extract(&inner, false);
             if len(&b) > len(&best) {
                 b
