@@ -727,14 +727,11 @@ impl<'a> Builder<'a> {
                 self.close(Tag::Li, &[Tag::Ul, Tag::Ol, Tag::Menu]);
             }
             Tag::Dt | Tag::Dd => {
-                if !self.close(Tag::Dd, &[Tag::Dl]) {
-                    self.close(Tag::Dt, &[Tag::Dl]);
-                }
+                let _ = self.close(Tag::Dd, &[Tag::Dl]) || self.close(Tag::Dt, &[Tag::Dl]);
             }
             Tag::Td | Tag::Th => {
-                if !self.close(Tag::Td, &[Tag::Tr, Tag::Table]) {
-                    self.close(Tag::Th, &[Tag::Tr, Tag::Table]);
-                }
+                let _ = self.close(Tag::Td, &[Tag::Tr, Tag::Table])
+                    || self.close(Tag::Th, &[Tag::Tr, Tag::Table]);
             }
             Tag::Tr => {
                 self.close(Tag::Tr, &[Tag::Table]);
