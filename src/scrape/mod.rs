@@ -12,6 +12,7 @@
 mod clean;
 mod dates;
 mod dom;
+mod entities;
 mod generic;
 mod meta;
 mod script_body;
