@@ -11,6 +11,9 @@
 
 use memchr::memchr;
 
+pub(crate) use super::entities::decode;
+use super::entities::decode_entity;
+
 /// "No node": the index used for missing parents, children and siblings.
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -323,7 +326,7 @@ impl<'a> Doc<'a> {
             stack: Vec::with_capacity(64),
         };
         b.push_node(Tag::Document, NONE, 0, 0);
-        b.stack.push((0, Tag::Document));
+        b.stack.push((0, Tag::Document, 0));
         b.run();
         b.doc
     }
@@ -471,7 +474,9 @@ impl Iterator for Descendants<'_, '_> {
 struct Builder<'a> {
     doc: Doc<'a>,
     last_child: Vec<u32>,
-    stack: Vec<(u32, Tag)>,
+    /// Open elements: index, tag, and a hash of the name for [`Tag::Other`] (custom elements
+    /// must be closed by their own name).
+    stack: Vec<(u32, Tag, u32)>,
 }
 
 impl<'a> Builder<'a> {
@@ -521,9 +526,14 @@ impl<'a> Builder<'a> {
 
     /// Pops up to and including the nearest open `tag`, unless a `stop` element comes first.
     fn close(&mut self, tag: Tag, stop: &[Tag]) -> bool {
+        self.close_named(tag, 0, stop)
+    }
+
+    /// [`Builder::close`] for a tag with a name hash (non-zero only for [`Tag::Other`]).
+    fn close_named(&mut self, tag: Tag, hash: u32, stop: &[Tag]) -> bool {
         for k in (1..self.stack.len()).rev() {
-            let t = self.stack[k].1;
-            if t == tag {
+            let (_, t, h) = self.stack[k];
+            if t == tag && h == hash {
                 self.stack.truncate(k);
                 return true;
             }
@@ -566,10 +576,15 @@ impl<'a> Builder<'a> {
                 }
                 self.text(text_start, lt);
                 let name_end = scan_name(bytes, name_start);
-                let tag = lower_tag(&bytes[name_start..name_end]);
+                let name = &bytes[name_start..name_end];
+                let tag = lower_tag(name);
                 pos = memchr(b'>', &bytes[name_end..]).map_or(len, |e| name_end + e + 1);
                 text_start = pos;
-                self.end_tag(tag);
+                if tag == Tag::Other {
+                    self.close_named(Tag::Other, name_hash(name), &[]);
+                } else {
+                    self.end_tag(tag);
+                }
             } else if next.is_ascii_alphabetic() {
                 self.text(text_start, lt);
                 pos = self.start_tag(lt + 1);
@@ -618,6 +633,11 @@ impl<'a> Builder<'a> {
         let len = bytes.len();
         let name_end = scan_name(bytes, name_start);
         let tag = lower_tag(&bytes[name_start..name_end]);
+        let hash = if tag == Tag::Other {
+            name_hash(&bytes[name_start..name_end])
+        } else {
+            0
+        };
 
         // Attributes.
         let attr_begin = self.doc.attrs.len() as u32;
@@ -710,14 +730,11 @@ impl<'a> Builder<'a> {
                 self.close(Tag::Li, &[Tag::Ul, Tag::Ol, Tag::Menu]);
             }
             Tag::Dt | Tag::Dd => {
-                if !self.close(Tag::Dd, &[Tag::Dl]) {
-                    self.close(Tag::Dt, &[Tag::Dl]);
-                }
+                let _ = self.close(Tag::Dd, &[Tag::Dl]) || self.close(Tag::Dt, &[Tag::Dl]);
             }
             Tag::Td | Tag::Th => {
-                if !self.close(Tag::Td, &[Tag::Tr, Tag::Table]) {
-                    self.close(Tag::Th, &[Tag::Tr, Tag::Table]);
-                }
+                let _ = self.close(Tag::Td, &[Tag::Tr, Tag::Table])
+                    || self.close(Tag::Th, &[Tag::Tr, Tag::Table]);
             }
             Tag::Tr => {
                 self.close(Tag::Tr, &[Tag::Table]);
@@ -726,7 +743,7 @@ impl<'a> Builder<'a> {
                 self.close(Tag::Option, &[Tag::Select]);
             }
             t if t.is_heading() => {
-                if let Some(&(_, top)) = self.stack.last() {
+                if let Some(&(_, top, _)) = self.stack.last() {
                     if top.is_heading() {
                         self.stack.pop();
                     }
@@ -766,7 +783,7 @@ impl<'a> Builder<'a> {
             return p;
         }
         if self.stack.len() < MAX_DEPTH {
-            self.stack.push((idx, tag));
+            self.stack.push((idx, tag, hash));
         }
         p
     }
@@ -778,6 +795,16 @@ fn scan_name(bytes: &[u8], mut p: usize) -> usize {
         p += 1;
     }
     p
+}
+
+/// FNV-1a of the ASCII-lowercased name, never 0.
+fn name_hash(name: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in name {
+        h ^= u32::from(b.to_ascii_lowercase());
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h.max(1)
 }
 
 fn lower_tag(name: &[u8]) -> Tag {
@@ -878,215 +905,6 @@ pub(crate) fn push_collapsed(out: &mut String, raw: &str) {
     }
 }
 
-/// Decodes the entities of an attribute value or a short text.
-pub(crate) fn decode(raw: &str) -> String {
-    if !raw.contains('&') {
-        return raw.to_string();
-    }
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let (ch, used) = decode_entity(rest);
-        match ch {
-            Some(c) => out.push(c),
-            None => out.push('&'),
-        }
-        rest = rest.get(used..).unwrap_or("");
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Decodes the entity at the start of `s` (which begins with `&`): the character and the bytes
-/// used, or `None` and 1 when it is not a known entity.
-fn decode_entity(s: &str) -> (Option<char>, usize) {
-    let bytes = s.as_bytes();
-    if bytes.get(1) == Some(&b'#') {
-        let (hex, start) = match bytes.get(2) {
-            Some(b'x') | Some(b'X') => (true, 3),
-            _ => (false, 2),
-        };
-        let mut end = start;
-        while end < bytes.len()
-            && end - start < 8
-            && (if hex {
-                bytes[end].is_ascii_hexdigit()
-            } else {
-                bytes[end].is_ascii_digit()
-            })
-        {
-            end += 1;
-        }
-        if end == start {
-            return (None, 1);
-        }
-        let code = u32::from_str_radix(&s[start..end], if hex { 16 } else { 10 }).unwrap_or(0);
-        let used = if bytes.get(end) == Some(&b';') {
-            end + 1
-        } else {
-            end
-        };
-        let c = match code {
-            0x80..=0x9F => windows_1252(code),
-            _ => char::from_u32(code)
-                .filter(|c| *c != '\0')
-                .unwrap_or('\u{FFFD}'),
-        };
-        return (Some(c), used);
-    }
-    let mut end = 1;
-    while end < bytes.len() && end < 12 && bytes[end].is_ascii_alphanumeric() {
-        end += 1;
-    }
-    if end == 1 {
-        return (None, 1);
-    }
-    let name = &s[1..end];
-    let has_semi = bytes.get(end) == Some(&b';');
-    match named_entity(name) {
-        Some(c) if has_semi => (Some(c), end + 1),
-        Some(c) if matches!(name, "amp" | "lt" | "gt" | "quot" | "nbsp") => (Some(c), end),
-        _ => (None, 1),
-    }
-}
-
-fn windows_1252(code: u32) -> char {
-    match code {
-        0x80 => '€',
-        0x85 => '…',
-        0x91 => '‘',
-        0x92 => '’',
-        0x93 => '“',
-        0x94 => '”',
-        0x96 => '–',
-        0x97 => '—',
-        _ => '\u{FFFD}',
-    }
-}
-
-fn named_entity(name: &str) -> Option<char> {
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{a0}',
-        "rsquo" => '’',
-        "lsquo" => '‘',
-        "rdquo" => '”',
-        "ldquo" => '“',
-        "sbquo" => '‚',
-        "bdquo" => '„',
-        "mdash" => '—',
-        "ndash" => '–',
-        "hellip" => '…',
-        "copy" => '©',
-        "reg" => '®',
-        "trade" => '™',
-        "middot" => '·',
-        "bull" => '•',
-        "laquo" => '«',
-        "raquo" => '»',
-        "lsaquo" => '‹',
-        "rsaquo" => '›',
-        "deg" => '°',
-        "euro" => '€',
-        "pound" => '£',
-        "yen" => '¥',
-        "cent" => '¢',
-        "sect" => '§',
-        "para" => '¶',
-        "times" => '×',
-        "divide" => '÷',
-        "plusmn" => '±',
-        "frac12" => '½',
-        "frac14" => '¼',
-        "frac34" => '¾',
-        "shy" => '\u{ad}',
-        "zwj" => '\u{200d}',
-        "zwnj" => '\u{200c}',
-        "thinsp" => '\u{2009}',
-        "ensp" => '\u{2002}',
-        "emsp" => '\u{2003}',
-        "iexcl" => '¡',
-        "iquest" => '¿',
-        "ordf" => 'ª',
-        "ordm" => 'º',
-        "acute" => '´',
-        "prime" => '′',
-        "Prime" => '″',
-        "dagger" => '†',
-        "larr" => '←',
-        "rarr" => '→',
-        "uarr" => '↑',
-        "darr" => '↓',
-        "Agrave" => 'À',
-        "Aacute" => 'Á',
-        "Acirc" => 'Â',
-        "Atilde" => 'Ã',
-        "Auml" => 'Ä',
-        "Aring" => 'Å',
-        "AElig" => 'Æ',
-        "Ccedil" => 'Ç',
-        "Egrave" => 'È',
-        "Eacute" => 'É',
-        "Ecirc" => 'Ê',
-        "Euml" => 'Ë',
-        "Igrave" => 'Ì',
-        "Iacute" => 'Í',
-        "Icirc" => 'Î',
-        "Iuml" => 'Ï',
-        "ETH" => 'Ð',
-        "Ntilde" => 'Ñ',
-        "Ograve" => 'Ò',
-        "Oacute" => 'Ó',
-        "Ocirc" => 'Ô',
-        "Otilde" => 'Õ',
-        "Ouml" => 'Ö',
-        "Oslash" => 'Ø',
-        "Ugrave" => 'Ù',
-        "Uacute" => 'Ú',
-        "Ucirc" => 'Û',
-        "Uuml" => 'Ü',
-        "Yacute" => 'Ý',
-        "szlig" => 'ß',
-        "agrave" => 'à',
-        "aacute" => 'á',
-        "acirc" => 'â',
-        "atilde" => 'ã',
-        "auml" => 'ä',
-        "aring" => 'å',
-        "aelig" => 'æ',
-        "ccedil" => 'ç',
-        "egrave" => 'è',
-        "eacute" => 'é',
-        "ecirc" => 'ê',
-        "euml" => 'ë',
-        "igrave" => 'ì',
-        "iacute" => 'í',
-        "icirc" => 'î',
-        "iuml" => 'ï',
-        "eth" => 'ð',
-        "ntilde" => 'ñ',
-        "ograve" => 'ò',
-        "oacute" => 'ó',
-        "ocirc" => 'ô',
-        "otilde" => 'õ',
-        "ouml" => 'ö',
-        "oslash" => 'ø',
-        "ugrave" => 'ù',
-        "uacute" => 'ú',
-        "ucirc" => 'û',
-        "uuml" => 'ü',
-        "yacute" => 'ý',
-        "yuml" => 'ÿ',
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1136,6 +954,12 @@ mod tests {
         assert_eq!(tags_under(&doc, ul), vec![Tag::Li, Tag::Li]);
         let table = doc.node(ul).next_sibling;
         assert_eq!(tags_under(&doc, table), vec![Tag::Tr, Tag::Tr]);
+    }
+
+    #[test]
+    fn custom_elements_close_by_name() {
+        let doc = Doc::parse("<x-a><p>in</p></x-a><x-b>b</x-b><p>after</p>");
+        assert_eq!(tags_under(&doc, 0), vec![Tag::Other, Tag::Other, Tag::P]);
     }
 
     #[test]

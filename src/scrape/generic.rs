@@ -80,12 +80,36 @@ static UNLIKELY: LazyLock<AhoCorasick> = LazyLock::new(|| {
         "adsweb",
         "advert",
         "print",
+        "image_desc",
+        "pullquote",
+        "leftside",
+        "rightside",
         "toolbar",
         "breaking",
         "paywall",
         "login",
     ])
 });
+/// Class/id words of short furniture inside articles: bylines, dates, credits, share bars.
+static SHORT_FURNITURE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    ac(&[
+        "author",
+        "byline",
+        "date",
+        "posted",
+        "credit",
+        "caption",
+        "share",
+        "meta",
+        "tags",
+        "copyright",
+        "timestamp",
+        "dateline",
+    ])
+});
+/// Below this many characters an element classed as [`SHORT_FURNITURE`] is dropped.
+const SHORT_FURNITURE_LEN: u32 = 120;
+
 /// Class/id words that rescue an element matched by [`UNLIKELY`].
 static MAYBE: LazyLock<AhoCorasick> = LazyLock::new(|| {
     ac(&[
@@ -316,10 +340,16 @@ impl Work<'_, '_> {
                         let (chars, commas) = text_measure(raw);
                         s.text = chars;
                         s.commas = commas;
+                        // Bare text between `<br>`s in a container is a paragraph too.
+                        if chars >= 25 && is_bare_text_parent(doc.node(node.parent).tag) {
+                            s.p += 1;
+                        }
                     }
                 }
                 Tag::A => s.link = s.text,
                 Tag::P => s.p += 1,
+                // A div holding only inline content is a paragraph too (readability's div→p).
+                Tag::Div | Tag::Section if !s.block_child && s.text > 0 => s.p += 1,
                 Tag::Img | Tag::Picture => s.img += 1,
                 Tag::Li => s.li += 1,
                 Tag::Input | Tag::Select | Tag::Textarea => s.input += 1,
@@ -393,6 +423,11 @@ impl Work<'_, '_> {
             let is_para = match tag {
                 Tag::P | Tag::Pre | Tag::Td => true,
                 Tag::Div | Tag::Section | Tag::Article => !self.stats[iu].block_child,
+                Tag::Text => {
+                    let parent = doc.node(i).parent;
+                    is_bare_text_parent(doc.node(parent).tag)
+                        && self.stats[parent as usize].block_child
+                }
                 _ => false,
             };
             if !is_para {
@@ -580,6 +615,12 @@ impl Work<'_, '_> {
             return false;
         }
         let st = self.stats[i as usize];
+        if st.text < SHORT_FURNITURE_LEN {
+            let (c, id) = self.class_id(i);
+            if SHORT_FURNITURE.is_match(c) || SHORT_FURNITURE.is_match(id) {
+                return true;
+            }
+        }
         let weight = self.class_weight(i);
         let score = if self.scored[i as usize] {
             self.score[i as usize]
@@ -615,6 +656,20 @@ impl Work<'_, '_> {
             || ((st.embed == 1 && st.text < 75) || st.embed > 1)
             || (is_list && ld > 0.5)
     }
+}
+
+/// Containers whose direct text (between `<br>`s) reads as paragraphs.
+fn is_bare_text_parent(t: Tag) -> bool {
+    matches!(
+        t,
+        Tag::Div
+            | Tag::Section
+            | Tag::Article
+            | Tag::Main
+            | Tag::Td
+            | Tag::Blockquote
+            | Tag::Center
+    )
 }
 
 /// Counts characters (not bytes, not whitespace) and commas of raw text.

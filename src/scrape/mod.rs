@@ -12,6 +12,7 @@
 mod clean;
 mod dates;
 mod dom;
+mod entities;
 mod generic;
 mod meta;
 mod script_body;
@@ -166,7 +167,9 @@ fn generic_blocks(doc: &dom::Doc<'_>) -> Vec<clean::Block> {
     }
     match script_body::find(doc) {
         Some(html) => {
-            let inner = dom::Doc::parse(&html);
+            // Wrapped so the fragment's paragraphs have a container to score.
+            let wrapped = format!("<body><div>{html}</div></body>");
+            let inner = dom::Doc::parse(&wrapped);
             let b = generic::extract(&inner, false);
             if len(&b) > len(&best) {
                 b
