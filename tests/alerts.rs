@@ -204,6 +204,15 @@ async fn outbox_leases(store: Arc<dyn Store>) {
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].id, a_claim[1].id);
     assert_eq!(due[0].attempts, 0);
+    // A restarted "C" releases what the dead "C" leased; anyone may claim it at once.
+    assert_eq!(store.release_alert_leases("C").await.unwrap(), 1);
+    assert_eq!(store.release_alert_leases("C").await.unwrap(), 0);
+    let again = store
+        .claim_alerts("E", now + CDuration::seconds(1), lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!((again[0].id, again[0].attempts), (a_claim[1].id, 0));
 
     // The feed lists the reports with facts.
     let feed = alert::atom_feed(store.as_ref(), "http://127.0.0.1:9464", 10)

@@ -129,8 +129,8 @@ impl Target {
                 let host = url.host_str().filter(|h| !h.is_empty()).unwrap_or("");
                 let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
                 let server = format!("{proto}://{host}{port}");
-                let mut target = join(base.as_deref().unwrap_or(&server), url.path())
-                    .map_err(|e| err(&e))?;
+                let mut target =
+                    join(base.as_deref().unwrap_or(&server), url.path()).map_err(|e| err(&e))?;
                 let kept: Vec<(String, String)> = params
                     .iter()
                     .filter(|(k, _)| k != "base")

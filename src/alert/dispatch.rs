@@ -121,6 +121,16 @@ pub async fn dispatch_with(
     // alert twice.
     let pass_start = Utc::now();
     let mut report = DispatchReport::default();
+    // None of this instance's alerts is in flight between passes: whatever it still leases was
+    // left by a crash of an earlier process with the same name.
+    let released = store.release_alert_leases(instance).await?;
+    if released > 0 {
+        tracing::info!(
+            released,
+            instance,
+            "took back alerts leased before a restart"
+        );
+    }
     loop {
         let claimed = store
             .claim_alerts(instance, pass_start, Utc::now() + lease, opts.batch)

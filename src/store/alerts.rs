@@ -19,9 +19,7 @@ use super::StoreError;
 #[async_trait]
 pub trait AlertStore: Send + Sync {
     /// Claims up to `limit` alerts for `instance` until `lease_until`: pending alerts due at
-    /// `now`, alerts whose lease expired (their instance died mid-send), and alerts still leased
-    /// by this same instance name (a restarted instance takes its own leases back at once, so
-    /// instance names must be unique among running processes). Oldest first.
+    /// `now` and alerts whose lease expired (their instance died mid-send). Oldest first.
     async fn claim_alerts(
         &self,
         instance: &str,
@@ -29,6 +27,13 @@ pub trait AlertStore: Send + Sync {
         lease_until: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<OutboxAlert>, StoreError>;
+
+    /// Puts the alerts still leased by `instance` back to `pending` (attempts unchanged) and
+    /// returns how many: a dispatcher calls it before each pass, when none of its own alerts can
+    /// be in flight, so that a restarted instance takes its leases back at once instead of
+    /// waiting for them to expire. Instance names must therefore be unique among running
+    /// dispatchers.
+    async fn release_alert_leases(&self, instance: &str) -> Result<u64, StoreError>;
 
     /// Extends the lease of a claimed alert right before it is sent; `false` when the lease was
     /// lost (another instance took the row over), and then the alert must not be sent.
@@ -75,9 +80,9 @@ pub trait AlertStore: Send + Sync {
     async fn recent_reports(&self, limit: i64) -> Result<Vec<FeedEntry>, StoreError>;
 }
 
-/// Which alerts a claim takes (see [`AlertStore::claim_alerts`]); `$1` instance, `$2` now.
-pub(super) const CLAIMABLE: &str = "(status = 'pending' AND next_attempt_at <= $2) \
-     OR (status = 'sending' AND (lease_until < $2 OR lease_owner = $1))";
+/// Which alerts a claim takes (see [`AlertStore::claim_alerts`]); `$2` is now.
+pub(super) const CLAIMABLE: &str =
+    "(status = 'pending' AND next_attempt_at <= $2) OR (status = 'sending' AND lease_until < $2)";
 
 /// Implements [`AlertStore`] for a backend struct with a `pool` field of the given database.
 macro_rules! impl_alerts_store {
@@ -111,6 +116,20 @@ macro_rules! impl_alerts_store {
                 // RETURNING gives no order guarantee.
                 rows.sort_by_key(|r| r.id);
                 Ok(rows)
+            }
+
+            async fn release_alert_leases(
+                &self,
+                instance: &str,
+            ) -> Result<u64, $crate::store::StoreError> {
+                let done = sqlx::query(
+                    "UPDATE alerts SET status = 'pending', lease_owner = NULL, lease_until = NULL \
+                     WHERE status = 'sending' AND lease_owner = $1",
+                )
+                .bind(instance)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected())
             }
 
             async fn renew_alert_lease(
