@@ -119,7 +119,7 @@ impl Target {
         let segments: Vec<String> = path
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(|s| percent_decode(s))
+            .map(percent_decode)
             .collect();
         match scheme {
             "json" | "jsons" => {

@@ -230,7 +230,7 @@ async fn check(res: Result<reqwest::Response, reqwest::Error>) -> Result<(), Sen
 
 /// Whether an HTTP status is worth another attempt.
 pub fn should_retry(status: u16) -> bool {
-    matches!(status, 408 | 425 | 429) || status >= 500 || status < 200
+    matches!(status, 408 | 425 | 429) || !(200..500).contains(&status)
 }
 
 /// An error and its causes on one line, without repeats.
