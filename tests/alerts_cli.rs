@@ -87,6 +87,11 @@ async fn dispatcher_killed_mid_batch_delivers_each_alert_once() {
     };
     let mut child = child;
     wait_for("a request to stall", || !rx.under("/b").is_empty()).await;
+    // Channels are delivered side by side: the stalled receiver does not hold channel a back.
+    wait_for("channel a delivered while b stalls", || {
+        rx.under("/a").iter().filter(|r| r.acked).count() == 5
+    })
+    .await;
     child.kill().unwrap();
     let _ = child.wait();
     let before_restart = rx.requests();

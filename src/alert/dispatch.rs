@@ -10,10 +10,14 @@
 use super::channel::Target;
 use super::send::{self, Delivery, SendError};
 use super::AlertPayload;
+use super::OutboxAlert;
 use crate::config::{AlertConfig, Config};
 use crate::store::Store;
 use chrono::Utc;
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
 use std::time::Duration;
 
 /// Attempts before an alert is marked `failed`.
@@ -139,20 +143,60 @@ pub async fn dispatch_with(
             break;
         }
         report.claimed += claimed.len();
+        // One queue per channel, the channels side by side: a slow or dead receiver delays
+        // only its own alerts.
+        let mut groups: Vec<Vec<OutboxAlert>> = Vec::new();
         for alert in claimed {
-            if !store
-                .renew_alert_lease(alert.id, instance, Utc::now() + lease)
+            match groups.iter_mut().find(|g| g[0].channel == alert.channel) {
+                Some(g) => g.push(alert),
+                None => groups.push(vec![alert]),
+            }
+        }
+        let ctx = Pass {
+            store,
+            instance,
+            opts,
+            client: &client,
+            channels: &channels,
+            lease,
+        };
+        for r in join_all(groups.into_iter().map(|g| ctx.channel_queue(g)).collect()).await {
+            report.add(r?);
+        }
+    }
+    Ok(report)
+}
+
+/// What every channel queue of one claimed batch shares.
+struct Pass<'a> {
+    store: &'a dyn Store,
+    instance: &'a str,
+    opts: &'a DispatchOptions,
+    client: &'a reqwest::Client,
+    channels: &'a HashMap<String, Channel<'a>>,
+    lease: chrono::Duration,
+}
+
+impl Pass<'_> {
+    /// Delivers one channel's claimed alerts in order, recording each outcome as it comes.
+    async fn channel_queue(&self, alerts: Vec<OutboxAlert>) -> anyhow::Result<DispatchReport> {
+        let mut report = DispatchReport::default();
+        for alert in alerts {
+            if !self
+                .store
+                .renew_alert_lease(alert.id, self.instance, Utc::now() + self.lease)
                 .await?
             {
                 report.lost += 1;
                 continue;
             }
             let attempts = u32::try_from(alert.attempts).unwrap_or(u32::MAX);
-            let outcome = deliver_one(&client, &channels, &alert).await;
+            let outcome = deliver_one(self.client, self.channels, &alert).await;
             match outcome {
                 Ok(()) => {
-                    if store
-                        .mark_alert_sent(alert.id, instance, Utc::now())
+                    if self
+                        .store
+                        .mark_alert_sent(alert.id, self.instance, Utc::now())
                         .await?
                     {
                         report.sent += 1;
@@ -169,20 +213,21 @@ pub async fn dispatch_with(
                             retry_after,
                         } => {
                             let done = attempts.saturating_add(1);
-                            if done >= opts.max_attempts {
+                            if done >= self.opts.max_attempts {
                                 (message.clone(), None)
                             } else {
-                                let wait = opts
-                                    .backoff(done)
-                                    .max(retry_after.unwrap_or_default().min(opts.backoff_cap));
+                                let wait = self.opts.backoff(done).max(
+                                    retry_after.unwrap_or_default().min(self.opts.backoff_cap),
+                                );
                                 let wait = chrono::Duration::from_std(wait)
                                     .unwrap_or(chrono::Duration::hours(1));
                                 (message.clone(), Some(Utc::now() + wait))
                             }
                         }
                     };
-                    let recorded = store
-                        .mark_alert_attempt_failed(alert.id, instance, &message, retry_at)
+                    let recorded = self
+                        .store
+                        .mark_alert_attempt_failed(alert.id, self.instance, &message, retry_at)
                         .await?;
                     if !recorded {
                         report.lost += 1;
@@ -198,8 +243,43 @@ pub async fn dispatch_with(
                 }
             }
         }
+        Ok(report)
     }
-    Ok(report)
+}
+
+impl DispatchReport {
+    fn add(&mut self, o: DispatchReport) {
+        self.claimed += o.claimed;
+        self.sent += o.sent;
+        self.retried += o.retried;
+        self.failed += o.failed;
+        self.lost += o.lost;
+    }
+}
+
+/// Runs futures of one type side by side on the current task and returns their outputs (the
+/// dispatcher borrows the store, so spawned `'static` tasks do not fit).
+async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, slot) in futures.iter_mut().zip(out.iter_mut()) {
+            if slot.is_none() {
+                match f.as_mut().poll(cx) {
+                    Poll::Ready(v) => *slot = Some(v),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().flatten().collect()
 }
 
 async fn deliver_one(
