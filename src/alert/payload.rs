@@ -168,3 +168,115 @@ fn facts_fingerprint(facts: &[Fact]) -> String {
     lines.sort();
     lines.join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Kind;
+
+    fn alert() -> AlertConfig {
+        AlertConfig {
+            url: "json://127.0.0.1/x".into(),
+            name: None,
+            provinces: vec![],
+            areas: vec![],
+            indicators: vec![],
+            keywords: vec![],
+            min_facts: 1,
+            updates: false,
+            secret: None,
+            max_facts: 5,
+        }
+    }
+
+    fn fact(area: &str) -> Fact {
+        Fact {
+            area: Some(area.into()),
+            area_level: None,
+            area_code: None,
+            province: Some("Hà Tĩnh".into()),
+            metric: "thu ngân sách".into(),
+            indicator: Some("budget_revenue".into()),
+            value: 1.0,
+            value_high: None,
+            unit: "tỷ đồng".into(),
+            value_base: None,
+            unit_base: None,
+            total: None,
+            year: None,
+            period: None,
+            kind: Kind::Actual,
+            approx: false,
+            plan_pct: None,
+            yoy_pct: None,
+            sentence: String::new(),
+            span: [0, 0],
+        }
+    }
+
+    #[test]
+    fn min_facts_zero_alerts_on_every_article_unless_narrowed() {
+        let mut a = alert();
+        assert!(!wants(&a, "Hà Tĩnh", Some("Tin"), &[]));
+        a.min_facts = 0;
+        assert!(wants(&a, "Hà Tĩnh", Some("Tin"), &[]));
+        a.areas = vec!["Kỳ Anh".into()];
+        assert!(!wants(&a, "Hà Tĩnh", Some("Tin"), &[]));
+        assert!(wants(&a, "Hà Tĩnh", Some("Tin"), &[fact("thị xã Kỳ Anh")]));
+        assert!(!wants(&a, "Hà Tĩnh", Some("Tin"), &[fact("huyện Can Lộc")]));
+    }
+
+    #[test]
+    fn places_match_with_or_without_level_word_and_case() {
+        assert!(place_matches("huyện Kỳ Anh", "kỳ anh"));
+        assert!(place_matches("Kỳ Anh", "huyện Kỳ Anh"));
+        assert!(place_matches("tỉnh Hà Tĩnh", "Hà Tĩnh"));
+        assert!(!place_matches("huyện Kỳ Anh", "thị xã Kỳ Anh"));
+        assert!(!place_matches("huyện Kỳ Anh", "Anh"));
+    }
+
+    #[test]
+    fn province_filter_uses_facts_when_the_source_is_elsewhere() {
+        let mut a = alert();
+        a.provinces = vec!["Hà Tĩnh".into()];
+        // A national paper writing about Hà Tĩnh.
+        assert!(wants(&a, "Hà Nội", None, &[fact("huyện Kỳ Anh")]));
+        a.provinces = vec!["Nghệ An".into()];
+        assert!(!wants(&a, "Hà Nội", None, &[fact("huyện Kỳ Anh")]));
+    }
+
+    #[test]
+    fn keywords_are_case_insensitive() {
+        let mut a = alert();
+        a.keywords = vec!["TỔNG KẾT".into()];
+        assert!(wants(
+            &a,
+            "Hà Tĩnh",
+            Some("Kỳ Anh tổng kết năm"),
+            &[fact("x")]
+        ));
+        assert!(!wants(&a, "Hà Tĩnh", None, &[fact("x")]));
+    }
+
+    #[test]
+    fn dedupe_key_ignores_sentences_but_not_values() {
+        let f = fact("huyện Kỳ Anh");
+        let mut moved = f.clone();
+        moved.span = [5, 9];
+        moved.sentence = "khác".into();
+        assert_eq!(
+            dedupe_key("c", "u", &[f.clone()]),
+            dedupe_key("c", "u", &[moved])
+        );
+        let mut changed = f.clone();
+        changed.value = 2.0;
+        assert_ne!(
+            dedupe_key("c", "u", &[f.clone()]),
+            dedupe_key("c", "u", &[changed])
+        );
+        assert_ne!(
+            dedupe_key("c", "u", &[f.clone()]),
+            dedupe_key("d", "u", &[f])
+        );
+    }
+}
