@@ -4,6 +4,7 @@
 //! knowledge bases (`gazetteer`, `taxonomy`) and text helpers (`text`) beside them. The binary in
 //! `main.rs` only parses the command line and hands over to `cli`.
 
+pub mod alert;
 pub mod cli;
 pub mod config;
 pub mod crawl;
