@@ -294,7 +294,12 @@ fn metric(body: &str, name_and_labels: &str) -> Option<f64> {
 async fn crawls_on_schedule_serves_health_and_stops_cleanly_on_sigterm() {
     let server = TestServer::start().await;
     site(&server, &[1, 2]);
-    let mut d = Daemon::start(&source_toml("site", &server.base()));
+    server.route("/hook", Resp::ok("ok"));
+    let alert = format!(
+        "\n[[alert]]\nurl = \"json://{}/hook\"\nname = \"team\"\n",
+        server.addr
+    );
+    let mut d = Daemon::start(&(source_toml("site", &server.base()) + &alert));
     d.expect_notify("READY=1");
 
     let body = d.wait_metrics("two new articles", |m| {
@@ -309,6 +314,29 @@ async fn crawls_on_schedule_serves_health_and_stops_cleanly_on_sigterm() {
     let (status, health) = d.get("/healthz");
     assert_eq!(status, 200, "{health}");
     assert_eq!(d.get("/nope").0, 404);
+    let (status, atom) = d.get("/feed.atom");
+    assert_eq!(status, 200);
+    assert!(
+        atom.contains("<feed") && atom.contains("bai-1-post1.html"),
+        "{atom}"
+    );
+
+    // The dispatcher in the same process delivers one alert per new report to the webhook.
+    let start = Instant::now();
+    while server.requests_to("/hook").len() < 2 {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "alerts not delivered:\n{}",
+            d.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let hooks = server.requests_to("/hook");
+    let keys: std::collections::HashSet<_> = hooks
+        .iter()
+        .filter_map(|r| r.header("idempotency-key"))
+        .collect();
+    assert_eq!(keys.len(), 2, "one alert per article");
 
     // A new article whose page is slow: SIGTERM arrives while it is in flight.
     server.route(

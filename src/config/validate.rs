@@ -160,41 +160,51 @@ pub fn resolve_source_url(base: &Url, s: &str) -> Result<Url, String> {
     Ok(url)
 }
 
+/// A channel URL is valid when the alert module can build a channel from it (one parser for
+/// validation and delivery: Telegram tokens contain a `:` that generic URL parsers take for a port).
 fn check_alert_url(s: &str) -> Result<(), String> {
-    let url = Url::parse(s).map_err(|e| format!("invalid channel URL {:?}: {e}", redact_url(s)))?;
-    if !ALERT_SCHEMES.contains(&url.scheme()) {
+    let scheme = s.split_once("://").map(|(sc, _)| sc).unwrap_or("");
+    if !ALERT_SCHEMES.contains(&scheme) {
         return Err(format!(
-            "unknown channel scheme {:?} in {:?}; known: {}",
-            url.scheme(),
+            "unknown channel scheme {scheme:?} in {:?}; known: {}",
             redact_url(s),
             ALERT_SCHEMES.join(", ")
         ));
     }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("{:?}: channel URL has no host", redact_url(s)));
-    }
-    Ok(())
+    crate::alert::Target::parse(s)
+        .map(|_| ())
+        .map_err(|e| e.reason)
 }
 
-/// A URL with its password and secret-looking path parts replaced by `***`, for logs and listings.
+/// A URL with its secrets replaced by `***`, for logs and listings: passwords and query strings
+/// everywhere; the whole address of token-bearing schemes (Telegram, Slack, Discord); the path of
+/// webhooks (services put tokens there). Never fails, whatever the text.
 pub fn redact_url(s: &str) -> String {
-    match Url::parse(s) {
-        Ok(mut url) => {
-            if url.password().is_some() {
-                let _ = url.set_password(Some("***"));
-            }
-            if matches!(url.scheme(), "tgram" | "slack" | "discord") {
-                // Tokens live in the host or path of these schemes.
-                let scheme = url.scheme().to_string();
-                return format!("{scheme}://***");
-            }
-            if url.query().is_some() {
-                url.set_query(Some("***"));
-            }
-            url.to_string()
-        }
-        Err(_) => "<unparseable URL>".to_string(),
+    let Some((scheme, rest)) = s.split_once("://") else {
+        return "<unparseable URL>".to_string();
+    };
+    if matches!(scheme, "tgram" | "slack" | "discord") {
+        return format!("{scheme}://***");
     }
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let host = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => format!("{userinfo}@{host}"),
+        },
+        None => authority.to_string(),
+    };
+    let path = if matches!(scheme, "json" | "jsons" | "ntfy" | "ntfys") && path.len() > 1 {
+        "/***"
+    } else {
+        path
+    };
+    let query = if s.contains('?') { "?***" } else { "" };
+    format!("{scheme}://{host}{path}{query}")
 }
 
 /// Finds the 1-based line of `key = ...` inside the `nth` occurrence of the table `header`
@@ -253,5 +263,36 @@ impl SourceConfig {
     /// The base URL, parsed (validated at load time).
     pub fn base(&self) -> Result<Url, String> {
         parse_http_url(&self.base_url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{check_alert_url, redact_url};
+
+    #[test]
+    fn secrets_never_shown() {
+        assert_eq!(
+            redact_url("postgres://chiso:s3cret@db/chiso"),
+            "postgres://chiso:***@db/chiso"
+        );
+        assert_eq!(redact_url("tgram://123456:ABC-def/-100200"), "tgram://***");
+        assert_eq!(redact_url("slack://T000/B000/XXXX"), "slack://***");
+        assert_eq!(
+            redact_url("jsons://hooks.example.vn/T0K3N/abc?x=1"),
+            "jsons://hooks.example.vn/***?***"
+        );
+        assert_eq!(
+            redact_url("mailtos://user:pw@smtp.example.vn:465?to=a@b.vn"),
+            "mailtos://user:***@smtp.example.vn:465?***"
+        );
+        assert_eq!(redact_url("no scheme"), "<unparseable URL>");
+    }
+
+    #[test]
+    fn telegram_tokens_with_colons_are_valid_channels() {
+        assert!(check_alert_url("tgram://123456:ABC-def/-100200").is_ok());
+        assert!(check_alert_url("json://127.0.0.1:9000/hook").is_ok());
+        assert!(check_alert_url("pigeon://x").is_err());
     }
 }

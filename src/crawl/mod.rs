@@ -27,6 +27,8 @@ const MESSAGE_ERRORS: usize = 3;
 
 /// Everything a crawl needs, shared by all sources of a process.
 pub struct Crawler {
+    /// The configuration's alert channels, replaced on SIGHUP.
+    config: std::sync::RwLock<Arc<Config>>,
     store: Arc<dyn Store>,
     fetcher: Fetcher,
     extractor: Extractor<'static>,
@@ -55,11 +57,17 @@ impl Crawler {
             std::process::id()
         );
         Ok(Self {
+            config: std::sync::RwLock::new(Arc::new(config.clone())),
             store,
             fetcher,
             extractor,
             instance,
         })
+    }
+
+    /// Takes a reloaded configuration's alert channels into account for the next articles.
+    pub fn set_config(&self, config: &Config) {
+        *self.config.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(config.clone());
     }
 
     /// The HTTP client (its counters feed metrics and tests).
@@ -310,7 +318,13 @@ impl Crawler {
             fetched_at: Utc::now(),
             extractor_version: EXTRACTOR_VERSION.to_string(),
         };
-        match self.store.save_article(&new, &facts, &[]).await {
+        // Outbox rows go in the article's transaction: an alert is never lost nor sent for an
+        // article that was not stored.
+        let alerts = {
+            let config = Arc::clone(&self.config.read().unwrap_or_else(|p| p.into_inner()));
+            crate::alert::outbox_rows(&config, src, &new, &facts)
+        };
+        match self.store.save_article(&new, &facts, &alerts).await {
             Ok(out) => {
                 match out.status {
                     SaveStatus::New => stats.new_articles += 1,

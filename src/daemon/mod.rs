@@ -74,6 +74,18 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     jobs.sync(&mut scheduler, &config.sources).await?;
     scheduler.start().await?;
 
+    let instance = format!(
+        "{}:{}",
+        std::env::var("HOSTNAME").unwrap_or_else(|_| "chiso".into()),
+        std::process::id()
+    );
+    let dispatcher = tokio::spawn(crate::alert::run_dispatcher(
+        Arc::clone(&store),
+        Arc::new(config.clone()),
+        instance,
+        cancel_rx.clone(),
+    ));
+
     let listener = if config.daemon.listen.is_empty() {
         None
     } else {
@@ -87,6 +99,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             })?;
         tracing::info!(address = %l.local_addr()?, "health and metrics listening");
         let handler = endpoints(
+            format!("http://{}", l.local_addr()?),
             Arc::clone(&store),
             Arc::clone(&crawler),
             Arc::clone(&metrics),
@@ -151,6 +164,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             jobs.running().join(", ")
         );
     }
+    if tokio::time::timeout(Duration::from_secs(2), dispatcher)
+        .await
+        .is_err()
+    {
+        tracing::warn!("alert dispatcher did not stop in time: its leases expire by themselves");
+    }
     if let Some(w) = watchdog {
         w.abort();
     }
@@ -162,14 +181,16 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 }
 
 /// `/healthz`: 200 when the database answers and the scheduler's heartbeat is fresh, else 503.
-/// `/metrics`: Prometheus text.
+/// `/metrics`: Prometheus text. `/feed.atom`: the latest reports, for feed readers.
 fn endpoints(
+    base: String,
     store: Arc<dyn Store>,
     crawler: Arc<Crawler>,
     metrics: Arc<Metrics>,
     heartbeat: Arc<AtomicI64>,
 ) -> Handler {
     Arc::new(move |path: String| {
+        let base = base.clone();
         let store = Arc::clone(&store);
         let crawler = Arc::clone(&crawler);
         let metrics = Arc::clone(&metrics);
@@ -199,7 +220,11 @@ fn endpoints(
                         metrics.render(&crawler.fetcher().stats(), &gauges),
                     )
                 }
-                _ => Response::text(404, "not found: try /healthz or /metrics\n"),
+                "/feed.atom" => match crate::alert::atom_feed(store.as_ref(), &base, 50).await {
+                    Ok(xml) => Response::ok("application/atom+xml; charset=utf-8", xml),
+                    Err(e) => Response::text(500, format!("feed unavailable: {e}\n")),
+                },
+                _ => Response::text(404, "not found: try /healthz, /metrics or /feed.atom\n"),
             }
         })
     })
