@@ -196,6 +196,8 @@ async fn politeness_one_request_per_second_per_host_while_hosts_run_concurrently
                 pair[1].path
             );
         }
+        let min_gap = at.windows(2).map(|w| w[1] - w[0]).min().unwrap();
+        eprintln!("{name}: {} requests, smallest gap {min_gap:?}", at.len());
         spans.push((name, at[0], *at.last().unwrap()));
     }
     // Concurrency: every host's first request came before every other host's last one, so the
