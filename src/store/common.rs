@@ -326,7 +326,7 @@ macro_rules! impl_store {
                 let hash = $crate::store::content_hash(a.title.as_deref(), a.sapo.as_deref(), &a.body);
                 let raw = a.raw_html.as_deref().map($crate::store::common::compress);
                 let now = chrono::Utc::now();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                 let existing: Option<(i64, String)> =
                     sqlx::query_as("SELECT id, content_hash FROM articles WHERE url = $1")
                         .bind(&a.url)

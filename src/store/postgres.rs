@@ -18,6 +18,8 @@ pub struct PgStore {
 
 impl PgStore {
     const BACKEND: Backend = Backend::Postgres;
+    /// Opens a transaction that reads before it writes (row locks make a plain `BEGIN` enough).
+    const BEGIN_WRITE: &'static str = "BEGIN";
 
     fn migrator() -> &'static Migrator {
         &MIGRATOR

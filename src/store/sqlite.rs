@@ -22,6 +22,11 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     const BACKEND: Backend = Backend::Sqlite;
+    /// Opens a transaction that reads before it writes. `IMMEDIATE` takes the write lock at once
+    /// (waiting up to `BUSY_TIMEOUT`): a deferred one that read first fails at its first write with
+    /// "database is locked" (SQLITE_BUSY_SNAPSHOT, no waiting) whenever another connection wrote
+    /// in between, which concurrent source crawls do all the time.
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
 
     fn migrator() -> &'static Migrator {
         &MIGRATOR
