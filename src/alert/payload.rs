@@ -265,17 +265,17 @@ mod tests {
         moved.span = [5, 9];
         moved.sentence = "khác".into();
         assert_eq!(
-            dedupe_key("c", "u", &[f.clone()]),
+            dedupe_key("c", "u", std::slice::from_ref(&f)),
             dedupe_key("c", "u", &[moved])
         );
         let mut changed = f.clone();
         changed.value = 2.0;
         assert_ne!(
-            dedupe_key("c", "u", &[f.clone()]),
+            dedupe_key("c", "u", std::slice::from_ref(&f)),
             dedupe_key("c", "u", &[changed])
         );
         assert_ne!(
-            dedupe_key("c", "u", &[f.clone()]),
+            dedupe_key("c", "u", std::slice::from_ref(&f)),
             dedupe_key("d", "u", &[f])
         );
     }
