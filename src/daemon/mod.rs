@@ -108,6 +108,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         Some(tokio::spawn(http::serve(l, handler, cancel_rx.clone())))
     };
 
+    notify::release_startup_memory();
     notify::notify(&format!(
         "READY=1\nSTATUS=scheduling {} source(s)",
         jobs.len()

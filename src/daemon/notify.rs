@@ -37,3 +37,18 @@ pub fn watchdog_interval() -> Option<Duration> {
     let usec: u64 = std::env::var("WATCHDOG_USEC").ok()?.parse().ok()?;
     (usec > 0).then(|| Duration::from_micros(usec / 2))
 }
+
+/// Gives memory freed during start-up (CSV parsing of the gazetteer, migrations) back to the
+/// operating system, so that an idle daemon's resident size reflects what it really keeps.
+pub fn release_startup_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> i32;
+        }
+        // SAFETY: malloc_trim only releases free heap pages; it has no preconditions.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}

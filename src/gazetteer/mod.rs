@@ -209,10 +209,9 @@ pub enum GazetteerError {
 #[derive(Debug)]
 pub struct Gazetteer {
     areas: Vec<Area>,
-    /// `name_key(area.name)` for every area, same order.
-    keys: Vec<String>,
     /// (era, level) slot → code → area index; current units win over former ones.
-    by_code: [HashMap<String, usize>; 6],
+    /// Codes are zero-padded decimal numbers of a fixed width per level, so the number is the key.
+    by_code: [HashMap<u32, u32>; 6],
     /// name_key of names and aliases → area indexes.
     by_name: HashMap<String, Vec<u32>>,
     /// ascii_key of names and aliases → area indexes.
@@ -286,7 +285,6 @@ impl Gazetteer {
     fn empty() -> Gazetteer {
         Gazetteer {
             areas: Vec::new(),
-            keys: Vec::new(),
             by_code: Default::default(),
             by_name: HashMap::new(),
             by_ascii: HashMap::new(),
@@ -306,21 +304,23 @@ impl Gazetteer {
         let loaded = load::load(src, &names)?;
         let mut g = Gazetteer::empty();
         g.areas = loaded.areas;
-        g.keys = g.areas.iter().map(|a| name_key(&a.name)).collect();
         g.by_name.reserve(g.areas.len());
         g.by_ascii.reserve(g.areas.len());
         for (i, a) in g.areas.iter().enumerate() {
             let map = &mut g.by_code[slot(a.era, a.level)];
-            match map.get(&a.code) {
-                Some(&j) if !g.areas[j].former => {}
+            let Some(code) = code_number(&a.code) else {
+                continue;
+            };
+            match map.get(&code) {
+                Some(&j) if !g.areas[j as usize].former => {}
                 Some(_) if a.former => {}
                 _ => {
-                    map.insert(a.code.clone(), i);
+                    map.insert(code, u32::try_from(i).unwrap_or(u32::MAX));
                 }
             }
         }
         for i in 0..g.areas.len() {
-            let key = g.keys[i].clone();
+            let key = name_key(&g.areas[i].name);
             g.add_name(key, i);
         }
         for (row, file, line) in loaded.aliases {
@@ -333,7 +333,10 @@ impl Gazetteer {
                     message: format!("bad level {:?} or era {:?}", row.level, row.era),
                 });
             };
-            let Some(&i) = g.by_code[slot(era, level)].get(&row.code) else {
+            let Some(i) = code_number(&row.code)
+                .and_then(|c| g.by_code[slot(era, level)].get(&c))
+                .map(|&i| i as usize)
+            else {
                 return Err(GazetteerError::Invalid {
                     file,
                     line,
@@ -359,7 +362,38 @@ impl Gazetteer {
         }
         g.province_map = loaded.province_map;
         g.commune_map = loaded.commune_map;
+        g.shrink();
         Ok(g)
+    }
+
+    /// Drops the spare capacity left by building: the gazetteer lives as long as the process, so
+    /// its size is most of an idle daemon's memory.
+    fn shrink(&mut self) {
+        for a in &mut self.areas {
+            for s in [
+                &mut a.code,
+                &mut a.name,
+                &mut a.unit_type,
+                &mut a.full_name,
+                &mut a.province_code,
+            ] {
+                s.shrink_to_fit();
+            }
+            if let Some(p) = a.parent_code.as_mut() {
+                p.shrink_to_fit();
+            }
+        }
+        self.areas.shrink_to_fit();
+        for m in &mut self.by_code {
+            m.shrink_to_fit();
+        }
+        for m in [&mut self.by_name, &mut self.by_ascii] {
+            m.values_mut().for_each(Vec::shrink_to_fit);
+            m.shrink_to_fit();
+        }
+        self.province_rev.values_mut().for_each(Vec::shrink_to_fit);
+        self.commune_map.values_mut().for_each(Vec::shrink_to_fit);
+        self.commune_map.shrink_to_fit();
     }
 
     /// Indexes one spelling of area `i` under its name key and its ASCII key.
@@ -393,8 +427,8 @@ impl Gazetteer {
     /// code with a current one (a rename), the current one is returned.
     pub fn get(&self, era: Era, level: Level, code: &str) -> Option<&Area> {
         self.by_code[slot(era, level)]
-            .get(code)
-            .map(|&i| &self.areas[i])
+            .get(&code_number(code)?)
+            .map(|&i| &self.areas[i as usize])
     }
 
     /// The parent unit of the same era: the district of a pre-2025 commune, the province of a
@@ -481,4 +515,12 @@ impl Gazetteer {
     pub fn is_area_name(&self, key: &str) -> bool {
         self.by_name.contains_key(key) || (key.is_ascii() && self.by_ascii.contains_key(key))
     }
+}
+
+/// The number of an official code (`"00004"` → 4); `None` for anything but ASCII digits.
+fn code_number(code: &str) -> Option<u32> {
+    if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    code.parse().ok()
 }

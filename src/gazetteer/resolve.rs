@@ -320,7 +320,9 @@ impl Gazetteer {
                 a.era == Era::Post2025
                     || !posts.iter().any(|&p| {
                         let b = &self.areas[p];
-                        b.level == a.level && b.code == a.code && self.keys[p] == self.keys[i]
+                        b.level == a.level
+                            && b.code == a.code
+                            && name_key(&b.name) == name_key(&a.name)
                     })
             });
         }
