@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod extract;
 pub mod gazetteer;
+pub mod query;
 pub mod scrape;
 pub mod store;
 pub mod taxonomy;
