@@ -225,7 +225,7 @@ async fn main() {
     let tax = Taxonomy::embedded();
     let mut lib = Vec::with_capacity(o.queries);
     let mut rows = 0;
-    let mut pick = |rng: &mut Rng| {
+    let pick = |rng: &mut Rng| {
         let area = &d[rng.below(d.len())];
         TrendRequest {
             area: chiso::text::strip_diacritics(&area.0),
