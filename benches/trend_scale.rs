@@ -164,7 +164,11 @@ async fn fill(s: &Arc<dyn Store>, d: &[(String, String)], facts: usize) {
     let articles = facts.div_ceil(FACTS_PER_ARTICLE);
     let start_at = have / FACTS_PER_ARTICLE;
     let t0 = Instant::now();
-    let workers = 4;
+    // SQLite has one writer: concurrent transactions would fail with "database is locked".
+    let workers = match s.backend() {
+        store::Backend::Sqlite => 1,
+        store::Backend::Postgres => 4,
+    };
     let mut tasks = Vec::new();
     for w in 0..workers {
         let s = s.clone();
