@@ -56,6 +56,31 @@ pub fn candidate_names(gaz: &Gazetteer, name: &str, province: Option<&str>) -> V
         Resolution::NotFound => Vec::new(),
     };
     let typed = name.trim().to_string();
+    if typed.is_ascii() {
+        // The gazetteer tries accent-free keys only when the exact key matches nothing, so
+        // "Ba Dinh" finds the one unit actually spelled that way and not "quận Ba Đình":
+        // typed without diacritics, every unit whose name or full name folds to it is a
+        // candidate (the facts then decide).
+        let key = ascii_key(&typed);
+        // Folding keeps the number of characters (NFC), so a cheap length test skips
+        // almost every unit before the key is built.
+        let key_len = key.chars().count();
+        let bare_len = TYPE_WORDS
+            .iter()
+            .find_map(|w| key.strip_prefix(w))
+            .map_or(key_len, |rest| rest.chars().count());
+        names.extend(
+            gaz.areas()
+                .iter()
+                .filter(|a| {
+                    let n = a.name.chars().count();
+                    let f = a.full_name.chars().count();
+                    (n == key_len || n == bare_len || f == key_len)
+                        && (ascii_key(&a.name) == key || ascii_key(&a.full_name) == key)
+                })
+                .map(|a| a.full_name.clone()),
+        );
+    }
     if !typed.is_empty() {
         names.push(typed);
     }
@@ -63,6 +88,19 @@ pub fn candidate_names(gaz: &Gazetteer, name: &str, province: Option<&str>) -> V
     names.dedup();
     names
 }
+
+/// Level words typed without diacritics, with their space.
+const TYPE_WORDS: [&str; 9] = [
+    "huyen ",
+    "thi xa ",
+    "thanh pho ",
+    "quan ",
+    "xa ",
+    "phuong ",
+    "thi tran ",
+    "tinh ",
+    "dac khu ",
+];
 
 /// Whether a stored province is the one typed: compared without diacritics and without the
 /// `tỉnh` / `thành phố` word, so that "ha tinh" is "Hà Tĩnh".
@@ -137,6 +175,15 @@ mod tests {
         let names = candidate_names(Gazetteer::embedded(), "Ky Anh", Some("Ha Tinh"));
         assert!(names.iter().any(|n| n == "huyện Kỳ Anh"), "{names:?}");
         assert!(names.iter().any(|n| n == "thị xã Kỳ Anh"), "{names:?}");
+    }
+
+    #[test]
+    fn accent_free_name_finds_units_spelled_with_diacritics() {
+        // "Ba Dinh" is also the exact spelling of a commune elsewhere.
+        let names = candidate_names(Gazetteer::embedded(), "Ba Dinh", Some("Hà Nội"));
+        assert!(names.iter().any(|n| n == "quận Ba Đình"), "{names:?}");
+        let names = candidate_names(Gazetteer::embedded(), "quan ba dinh", None);
+        assert!(names.iter().any(|n| n == "quận Ba Đình"), "{names:?}");
     }
 
     #[test]
