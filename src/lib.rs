@@ -14,6 +14,7 @@ pub mod discover;
 pub mod extract;
 pub mod fetch;
 pub mod gazetteer;
+pub mod query;
 pub mod scrape;
 pub mod store;
 pub mod taxonomy;

@@ -22,8 +22,6 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 /// Exit code of an unusable configuration file.
 pub const EXIT_CONFIG: u8 = 2;
-/// Exit code of a command that exists but whose feature has not landed yet.
-pub const EXIT_UNAVAILABLE: u8 = 3;
 
 /// chiso: turns Vietnamese provincial news into indicator data.
 #[derive(Debug, Parser)]
@@ -191,12 +189,6 @@ fn describe(err: &anyhow::Error) -> String {
         out.push_str(&text);
     }
     out
-}
-
-/// Prints the message of a command whose feature has not landed and returns its exit code.
-pub(crate) fn not_yet_available(what: &str) -> ExitCode {
-    eprintln!("chiso: `{what}` is not yet available in this version");
-    ExitCode::from(EXIT_UNAVAILABLE)
 }
 
 /// Logs go to stderr (journald keeps them), without colours unless stderr is a terminal; the

@@ -1,0 +1,290 @@
+//! Scale benchmark for `chiso trend` (issue 7): fills a database with generated facts (default
+//! 1,000,000) through the public store API, then times trends of random area × indicator
+//! series, both as a library call and as the whole `chiso trend` process.
+//!
+//! ```text
+//! cargo bench --bench trend_scale -- [--url sqlite:///tmp/chiso-1m.db | postgres://...]
+//!     [--schema trend_bench] [--facts 1000000] [--queries 200] [--cli 20]
+//! ```
+//!
+//! A database that already holds the facts is reused (the fill takes minutes). The facts are
+//! made up: ~700 pre-2025 districts of the embedded gazetteer, 20 indicator keys, 16 years;
+//! each generated article reports one district and one year: 20 actuals, 20 targets for the
+//! next year and 10 revisions of the year before (50 facts).
+
+use chiso::extract::{Fact, Kind};
+use chiso::gazetteer::{Era, Gazetteer, Level};
+use chiso::query::series::KindFilter;
+use chiso::query::{load_trend, TrendRequest};
+use chiso::store::{self, NewArticle, SourceRow, Store};
+use chiso::taxonomy::Taxonomy;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const INDICATORS: usize = 20;
+const FACTS_PER_ARTICLE: usize = 50;
+const FIRST_YEAR: i32 = 2010;
+const YEARS: i32 = 16;
+
+struct Opts {
+    url: String,
+    schema: Option<String>,
+    facts: usize,
+    queries: usize,
+    cli: usize,
+}
+
+fn opts() -> Opts {
+    let mut o = Opts {
+        url: "sqlite:///tmp/chiso-trend-1m.db".into(),
+        schema: None,
+        facts: 1_000_000,
+        queries: 200,
+        cli: 20,
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < args.len() {
+        let v = args.get(i + 1).cloned().unwrap_or_default();
+        match args[i].as_str() {
+            "--url" => o.url = v,
+            "--schema" => o.schema = Some(v),
+            "--facts" => o.facts = v.parse().expect("--facts N"),
+            "--queries" => o.queries = v.parse().expect("--queries N"),
+            "--cli" => o.cli = v.parse().expect("--cli N"),
+            // `cargo bench` passes `--bench`; anything else unknown is ignored too.
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        i += 2;
+    }
+    o
+}
+
+/// A small deterministic generator (xorshift), so that two runs fill the same data.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// (full name, province) of the districts used.
+fn districts() -> Vec<(String, String)> {
+    let g = Gazetteer::embedded();
+    g.areas()
+        .iter()
+        .filter(|a| a.era == Era::Pre2025 && a.level == Level::District && !a.former)
+        .filter_map(|a| Some((a.full_name.clone(), g.province_of(a)?.name.clone())))
+        .collect()
+}
+
+fn fact(area: &(String, String), ind: usize, year: i32, kind: Kind, value: f64) -> Fact {
+    Fact {
+        area: Some(area.0.clone()),
+        area_level: Some("district".into()),
+        area_code: None,
+        province: Some(area.1.clone()),
+        metric: format!("chỉ tiêu số {ind}"),
+        indicator: Some(format!("ind_{ind:02}")),
+        value,
+        value_high: None,
+        unit: "tỷ đồng".into(),
+        value_base: Some(value * 1e9),
+        unit_base: Some("VND".into()),
+        total: None,
+        year: Some(year),
+        period: Some(year.to_string()),
+        kind,
+        approx: false,
+        plan_pct: None,
+        yoy_pct: Some(5.0),
+        sentence: format!(
+            "Năm {year}, chỉ tiêu số {ind} của {} đạt {value} tỷ đồng.",
+            area.0
+        ),
+        span: [0, 4],
+    }
+}
+
+fn article_facts(i: usize, d: &[(String, String)], rng: &mut Rng) -> (NewArticle, Vec<Fact>) {
+    let area = &d[i % d.len()];
+    let year = FIRST_YEAR + ((i / d.len()) as i32 % YEARS);
+    let mut facts = Vec::with_capacity(FACTS_PER_ARTICLE);
+    for ind in 0..INDICATORS {
+        let v = 100.0 + rng.below(10_000) as f64 / 10.0;
+        facts.push(fact(area, ind, year, Kind::Actual, v));
+        facts.push(fact(area, ind, year + 1, Kind::Target, v * 1.08));
+        if ind % 2 == 0 {
+            facts.push(fact(area, ind, year - 1, Kind::Actual, v * 0.93));
+        }
+    }
+    let day = 1 + (i % 28) as u32;
+    let published = format!("{}-12-{day:02}T08:00:00+07:00", year);
+    let a = NewArticle {
+        source: format!("src{}", i % 10),
+        url: format!("https://bench.example/bai-{i}.html"),
+        title: Some(format!("Báo cáo {} năm {year}", area.0)),
+        published_at: chrono::DateTime::parse_from_rfc3339(&published).ok(),
+        author: None,
+        sapo: None,
+        body: format!("bài {i}"),
+        raw_html: None,
+        etag: None,
+        last_modified: None,
+        fetched_at: chrono::Utc::now(),
+        extractor_version: "bench".into(),
+    };
+    (a, facts)
+}
+
+async fn fill(s: &Arc<dyn Store>, d: &[(String, String)], facts: usize) {
+    let have = s.counts().await.expect("counts").facts as usize;
+    if have >= facts {
+        println!("reusing database: {have} facts");
+        return;
+    }
+    let sources: Vec<SourceRow> = (0..10)
+        .map(|i| SourceRow {
+            name: format!("src{i}"),
+            province: "Hà Tĩnh".into(),
+            base_url: "https://bench.example".into(),
+            enabled: true,
+        })
+        .collect();
+    s.sync_sources(&sources).await.expect("sources");
+    let articles = facts.div_ceil(FACTS_PER_ARTICLE);
+    let start_at = have / FACTS_PER_ARTICLE;
+    let t0 = Instant::now();
+    // SQLite has one writer: concurrent transactions would fail with "database is locked".
+    let workers = match s.backend() {
+        store::Backend::Sqlite => 1,
+        store::Backend::Postgres => 4,
+    };
+    let mut tasks = Vec::new();
+    for w in 0..workers {
+        let s = s.clone();
+        let d = d.to_vec();
+        tasks.push(tokio::spawn(async move {
+            let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (w as u64 + 1));
+            for i in (start_at..articles).filter(|i| i % workers == w) {
+                let (a, f) = article_facts(i, &d, &mut rng);
+                s.save_article(&a, &f, &[]).await.expect("save");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("fill task");
+    }
+    let n = s.counts().await.expect("counts").facts;
+    println!("filled {n} facts in {:.1} s", t0.elapsed().as_secs_f64());
+}
+
+fn summary(name: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let pick = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "{name}: n={} median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+        times.len(),
+        pick(0.5).as_secs_f64() * 1e3,
+        pick(0.95).as_secs_f64() * 1e3,
+        pick(1.0).as_secs_f64() * 1e3
+    );
+}
+
+async fn pg_schema_url(url: &str, schema: &str) -> String {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+    sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+        .execute(&mut conn)
+        .await
+        .expect("schema");
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-c%20search_path%3D{schema}")
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let o = opts();
+    let url = match &o.schema {
+        Some(schema) if o.url.starts_with("postgres") => pg_schema_url(&o.url, schema).await,
+        _ => o.url.clone(),
+    };
+    let s = store::open(&url, 5).await.expect("open");
+    s.migrate().await.expect("migrate");
+    let d = districts();
+    println!("{} districts, {} indicators", d.len(), INDICATORS);
+    fill(&s, &d, o.facts).await;
+
+    let mut rng = Rng(42);
+    let gaz = Gazetteer::embedded();
+    let tax = Taxonomy::embedded();
+    let mut lib = Vec::with_capacity(o.queries);
+    let mut rows = 0;
+    let pick = |rng: &mut Rng| {
+        let area = &d[rng.below(d.len())];
+        TrendRequest {
+            area: chiso::text::strip_diacritics(&area.0),
+            province: Some(area.1.clone()),
+            indicator: format!("ind_{:02}", rng.below(INDICATORS)),
+            kind: KindFilter::Both,
+            from_year: None,
+            to_year: None,
+        }
+    };
+    // One warm-up query (gazetteer parse, connection).
+    let warm = pick(&mut rng);
+    let _ = load_trend(s.as_ref(), gaz, tax, &warm).await;
+    for _ in 0..o.queries {
+        let r = pick(&mut rng);
+        let t0 = Instant::now();
+        let t = load_trend(s.as_ref(), gaz, tax, &r).await;
+        lib.push(t0.elapsed());
+        if let Ok(t) = t {
+            rows += t.rows.len();
+        }
+    }
+    println!("{} periods in {} trends", rows, o.queries);
+    summary("load_trend (library, warm)", lib);
+
+    if o.cli > 0 {
+        let dir = std::env::temp_dir().join(format!("chiso-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("tmp");
+        let config = dir.join("chiso.toml");
+        let srcs: String = (0..10)
+            .map(|i| {
+                format!("[[source]]\nname = \"src{i}\"\nprovince = \"Hà Tĩnh\"\nbase_url = \"https://bench.example\"\n")
+            })
+            .collect();
+        std::fs::write(&config, format!("[database]\nurl = \"{url}\"\n{srcs}")).expect("config");
+        let mut cli = Vec::with_capacity(o.cli);
+        for _ in 0..o.cli {
+            let r = pick(&mut rng);
+            let t0 = Instant::now();
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_chiso"))
+                .arg("--config")
+                .arg(&config)
+                .args(["trend", "--area", &r.area, "--indicator", &r.indicator])
+                .args(["--province", r.province.as_deref().unwrap_or("")])
+                .output()
+                .expect("run chiso");
+            cli.push(t0.elapsed());
+            if !out.status.success() {
+                eprintln!(
+                    "chiso trend failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+        summary("chiso trend (whole process)", cli);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
