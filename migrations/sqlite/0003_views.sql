@@ -20,7 +20,7 @@ WITH keyed AS (
 ranked AS (
     SELECT keyed.*,
            ROW_NUMBER() OVER (PARTITION BY area, province, indicator, metric_key, period, kind
-                              ORDER BY published_at DESC, article_id DESC, id) AS rn,
+                              ORDER BY published_at DESC NULLS LAST, article_id DESC, id) AS rn,
            DENSE_RANK() OVER (PARTITION BY area, province, indicator, metric_key, period, kind
                               ORDER BY article_id) AS article_rank,
            MIN(cmp_value) OVER (PARTITION BY area, province, indicator, metric_key, period, kind) AS min_value,
@@ -70,7 +70,7 @@ paired AS (
            ac.published_at AS actual_published_at,
            ROW_NUMBER() OVER (
                PARTITION BY ac.area, ac.province, ac.indicator, ac.metric, ac.period
-               ORDER BY t.published_at DESC, t.article_id DESC, t.id
+               ORDER BY t.published_at DESC NULLS LAST, t.article_id DESC, t.id
            ) AS rn
     FROM actual ac
     JOIN target t
