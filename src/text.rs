@@ -290,6 +290,36 @@ pub fn strip_diacritics(s: &str) -> String {
     out
 }
 
+/// A number written the Vietnamese way: `.` between thousands, `,` before at most `decimals`
+/// decimals, trailing zeros dropped (`8.850,26`, `1.234.567`). Alerts, tables and charts share it.
+pub fn vn_number(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), f.trim_end_matches('0').to_string()),
+        None => (s.clone(), String::new()),
+    };
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    let sign = if v < 0.0 && (grouped != "0" || !frac.is_empty()) {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped},{frac}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,29 +50,7 @@ impl Limit {
 /// A number with `.` between thousands and `,` before decimals (`8.850,26`), at most four
 /// decimals, trailing zeros dropped.
 pub fn vn_number(v: f64) -> String {
-    if !v.is_finite() {
-        return v.to_string();
-    }
-    let s = format!("{:.4}", v.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let frac = frac.trim_end_matches('0');
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
-    let sign = if v < 0.0 && (int != "0" || !frac.is_empty()) {
-        "-"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped},{frac}")
-    }
+    crate::text::vn_number(v, 4)
 }
 
 /// A value with its unit: `8.850,26 tỷ đồng`, `7,5%`, a range `5–7%`, `khoảng` when approximate.

@@ -42,6 +42,17 @@ pub async fn prepare_store(config: &Config) -> anyhow::Result<(Arc<dyn Store>, P
     Ok((store, Prepared { migrations, areas }))
 }
 
+/// Opens the configured database for a command that only reads it (`trend`, `query`, `export`):
+/// migrations are applied when missing, but the gazetteer and the sources are not rewritten, so
+/// the command starts fast and writes nothing to a shared database.
+pub async fn open_for_reading(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    let store = store::open(&config.database.url, config.database.max_connections)
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
+    store.migrate().await?;
+    Ok(store)
+}
+
 /// Records the configured sources in the `sources` table (at start and on reload).
 pub async fn sync_sources(store: &dyn Store, config: &Config) -> anyhow::Result<()> {
     let sources: Vec<SourceRow> = config

@@ -2,7 +2,7 @@
 //!
 //! Argument parsing and output only; the meaning lives in `crate::query`.
 
-use super::context::{load_config, prepare_store, runtime};
+use super::context::{load_config, open_for_reading, runtime};
 use crate::config::Config;
 use crate::gazetteer::Gazetteer;
 use crate::query::format::{self, Format};
@@ -167,7 +167,7 @@ pub fn trend(config: Option<&Path>, args: &TrendArgs) -> anyhow::Result<ExitCode
         to_year: args.to,
     };
     let t = runtime()?.block_on(async {
-        let (store, _) = prepare_store(&config).await?;
+        let store = open_for_reading(&config).await?;
         let t =
             crate::query::load_trend(store.as_ref(), Gazetteer::embedded(), taxonomy, &req).await?;
         anyhow::Ok(t)
@@ -200,7 +200,7 @@ pub fn query(config: Option<&Path>, args: &QueryArgs) -> anyhow::Result<ExitCode
     let rt = runtime()?;
     let (header, rows, json): (Vec<&str>, Vec<Vec<String>>, serde_json::Value) =
         rt.block_on(async {
-            let (store, _) = prepare_store(&config).await?;
+            let store = open_for_reading(&config).await?;
             anyhow::Ok(match args.what {
                 Listing::Areas => {
                     let list = store.list_areas(&filter).await?;
@@ -302,7 +302,7 @@ pub fn export(config: Option<&Path>, args: &ExportArgs) -> anyhow::Result<ExitCo
     };
     let out = BufWriter::new(sink);
     let count = runtime()?.block_on(async {
-        let (store, _) = prepare_store(&config).await?;
+        let store = open_for_reading(&config).await?;
         let mut writer = ExportWriter::new(out, args.format);
         let mut after = 0i64;
         loop {

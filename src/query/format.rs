@@ -16,35 +16,7 @@ pub enum Format {
     Json,
 }
 
-/// A number the Vietnamese way: `.` between thousands, `,` before decimals, at most `decimals`
-/// decimals with trailing zeros dropped ("1.234.567,5").
-pub fn vn_number(v: f64, decimals: usize) -> String {
-    if !v.is_finite() {
-        return v.to_string();
-    }
-    let s = format!("{:.*}", decimals, v.abs());
-    let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i.to_string(), f.trim_end_matches('0').to_string()),
-        None => (s.clone(), String::new()),
-    };
-    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
-    let sign = if v < 0.0 && (grouped != "0" || !frac.is_empty()) {
-        "-"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped},{frac}")
-    }
-}
+pub use crate::text::vn_number;
 
 /// A percentage the Vietnamese way, signed ("+14,62%").
 pub fn vn_pct(v: Option<f64>, signed: bool) -> String {
