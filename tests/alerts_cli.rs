@@ -102,7 +102,9 @@ async fn dispatcher_killed_mid_batch_delivers_each_alert_once() {
     let acked_before = before_restart.iter().filter(|r| r.acked).count();
     assert!(acked_before < 10, "the batch was interrupted");
 
-    // The receiver recovers; the same instance restarts and finishes the work.
+    // The receiver recovers; the same instance restarts and finishes the work. (The short pause
+    // lets the receiver see the killed connection close before it stops stalling.)
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     rx.set("/b", Behavior::Ok);
     let out = chiso(args(&[
         "--config",

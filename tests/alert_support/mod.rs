@@ -173,17 +173,20 @@ async fn serve_http(sock: tokio::net::TcpStream, state: Arc<Mutex<State>>) {
                 // Stall until told otherwise, then answer 200 if the client is still there; a
                 // client that went away (killed) never counts as acknowledged.
                 loop {
+                    // `biased`: a closed connection is noticed before the end of the stall, so
+                    // an answer is never counted for a client that was already killed.
                     tokio::select! {
+                        biased;
+                        r = rd.fill_buf() => match r {
+                            Ok([]) | Err(_) => return,
+                            Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+                        },
                         _ = tokio::time::sleep(std::time::Duration::from_millis(50)) => {
                             let st = state.lock().unwrap();
                             if behavior_for(&st, &path) != Behavior::Stall {
                                 break 200;
                             }
                         }
-                        r = rd.fill_buf() => match r {
-                            Ok([]) | Err(_) => return,
-                            Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
-                        },
                     }
                 }
             }
