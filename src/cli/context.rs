@@ -49,7 +49,9 @@ pub async fn open_for_reading(config: &Config) -> anyhow::Result<Arc<dyn Store>>
     let store = store::open(&config.database.url, config.database.max_connections)
         .await
         .map_err(|e| anyhow::anyhow!(e))?;
-    store.migrate().await?;
+    if store.needs_migration().await? {
+        store.migrate().await?;
+    }
     Ok(store)
 }
 

@@ -155,6 +155,11 @@ fn stored_province(typed: &str) -> String {
 
 /// Runs `chiso trend`.
 pub fn trend(config: Option<&Path>, args: &TrendArgs) -> anyhow::Result<ExitCode> {
+    // Parsing the built-in gazetteer (~30 ms) overlaps with opening the database; the first
+    // use below waits for it if it is not done.
+    std::thread::spawn(|| {
+        crate::gazetteer::Gazetteer::embedded();
+    });
     let config = load_config(config)?;
     let user = user_taxonomy(&config)?;
     let taxonomy = user.as_ref().unwrap_or_else(|| Taxonomy::embedded());

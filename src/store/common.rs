@@ -210,6 +210,11 @@ macro_rules! impl_store {
                 Ok(usize::try_from(after - before).unwrap_or(0))
             }
 
+            async fn needs_migration(&self) -> Result<bool, $crate::store::StoreError> {
+                let shipped = i64::try_from(Self::migrator().iter().count()).unwrap_or(i64::MAX);
+                Ok(self.applied_migrations().await < shipped)
+            }
+
             async fn sync_sources(
                 &self,
                 sources: &[$crate::store::SourceRow],

@@ -92,6 +92,10 @@ pub trait Store: AlertStore + QueryStore + Send + Sync {
     /// Applies pending migrations; returns how many were applied.
     async fn migrate(&self) -> Result<usize, StoreError>;
 
+    /// Whether some migration shipped with this binary is not applied yet (one cheap query,
+    /// where `migrate` takes a lock and checks every file).
+    async fn needs_migration(&self) -> Result<bool, StoreError>;
+
     /// Makes the `sources` table match the configuration (insert or update; sources missing from
     /// the configuration are disabled, never deleted, so their articles keep their provenance).
     async fn sync_sources(&self, sources: &[SourceRow]) -> Result<(), StoreError>;
