@@ -223,24 +223,13 @@ fn test(explicit: Option<&Path>, url: &str, secret: Option<&str>) -> anyhow::Res
     })
 }
 
-/// This machine's name and the process id: unique among running dispatchers by default.
-fn default_instance() -> String {
-    let host = std::env::var("HOSTNAME")
-        .ok()
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "chiso".into());
-    format!("{host}-{}", std::process::id())
-}
-
 fn dispatch(
     explicit: Option<&Path>,
     once: bool,
     instance: Option<String>,
 ) -> anyhow::Result<ExitCode> {
     let config = load_config(explicit)?;
-    let instance = instance.unwrap_or_else(default_instance);
+    let instance = instance.unwrap_or_else(crate::store::instance_name);
     runtime()?.block_on(async {
         let (store, _) = prepare_store(&config).await?;
         if once {

@@ -51,11 +51,7 @@ impl Crawler {
     pub fn new(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
         let fetcher = Fetcher::new(&config.http)?;
         let extractor = crate::cli::context::extractor_for(config)?;
-        let instance = format!(
-            "{}:{}",
-            std::env::var("HOSTNAME").unwrap_or_else(|_| "chiso".into()),
-            std::process::id()
-        );
+        let instance = crate::store::instance_name();
         Ok(Self {
             config: std::sync::RwLock::new(Arc::new(config.clone())),
             store,

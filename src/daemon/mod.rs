@@ -74,11 +74,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     jobs.sync(&mut scheduler, &config.sources).await?;
     scheduler.start().await?;
 
-    let instance = format!(
-        "{}:{}",
-        std::env::var("HOSTNAME").unwrap_or_else(|_| "chiso".into()),
-        std::process::id()
-    );
+    let instance = crate::store::instance_name();
     let dispatcher = tokio::spawn(crate::alert::run_dispatcher(
         Arc::clone(&store),
         Arc::new(config.clone()),

@@ -203,6 +203,18 @@ pub async fn open(url: &str, max_connections: u32) -> Result<Arc<dyn Store>, Sto
     }
 }
 
+/// This machine's name and the process id: the owner recorded on leases and crawl runs, unique
+/// among running instances by default.
+pub fn instance_name() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "chiso".into());
+    format!("{host}-{}", std::process::id())
+}
+
 /// The content hash stored with an article: changes when its title, sapo or text changes, not
 /// when the page around it (ads, related links) does.
 pub fn content_hash(title: Option<&str>, sapo: Option<&str>, body: &str) -> String {
