@@ -260,6 +260,7 @@ mod tests {
             yoy_pct: Some(14.62),
             sentence: String::new(),
             span: [0, 0],
+            from_title: false,
         }
     }
 

@@ -211,6 +211,7 @@ mod tests {
             yoy_pct: None,
             sentence: String::new(),
             span: [0, 0],
+            from_title: false,
         }
     }
 

@@ -167,6 +167,7 @@ pub fn sample_payload() -> AlertPayload {
         yoy_pct: yoy,
         sentence: String::new(),
         span: [0, 0],
+        from_title: false,
     };
     AlertPayload {
         event: "test".into(),

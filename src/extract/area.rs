@@ -162,7 +162,7 @@ impl<'g> Resolver<'g> {
         for end in (m.name_start + 1..=m.end).rev() {
             let name = name_of(end);
             if let Some(a) = self.lookup(name, unit_type, prefer) {
-                return self.unit_ref(a);
+                return self.unit_ref_spelled(a, name);
             }
         }
         let n = m.end - m.name_start;
@@ -177,6 +177,37 @@ impl<'g> Resolver<'g> {
                 None
             },
         }
+    }
+
+    /// A resolved unit as a reference named as the text writes it when the text divides the
+    /// name into words differently (`Đakrông` for the gazetteer's `Đa Krông`, `Ea Mdroh` for
+    /// `Ea M'Droh`): the reader's spelling is kept, the code says which unit it is. Spellings
+    /// that differ only in tone marks, case or apostrophes take the gazetteer's name.
+    pub fn unit_ref_spelled(&self, a: &'g Area, written: &str) -> AreaRef<'g> {
+        let mut r = self.unit_ref(a);
+        let compact = |s: &str| -> String {
+            crate::text::ascii_key(s)
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect()
+        };
+        let spaced = |s: &str| -> String {
+            crate::text::ascii_key(s)
+                .chars()
+                .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        if a.level != Level::Province
+            && spaced(written) != spaced(&a.name)
+            && compact(written) == compact(&a.name)
+        {
+            let ty = a.full_name.strip_suffix(a.name.as_str()).unwrap_or("");
+            r.name = format!("{ty}{}", crate::text::nfc(written.trim()));
+        }
+        r
     }
 
     /// A resolved unit as a reference.

@@ -68,6 +68,11 @@ pub struct Fact {
     pub yoy_pct: Option<f64>,
     /// The source sentence.
     pub sentence: String,
-    /// Character (not byte) offsets `[start, end)` of the number in the text as given.
+    /// Character (not byte) offsets `[start, end)` of the number in the text as given, or in
+    /// the title when `from_title` is set.
     pub span: [usize; 2],
+    /// The number stands in the title (given apart from the text) and nowhere in the body:
+    /// `sentence` is the title and `span` points into it. Omitted from JSON when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_title: bool,
 }

@@ -89,9 +89,12 @@ pub(crate) fn parse_number(s: &str) -> Option<Number> {
 }
 
 /// Scale words that multiply the number before a unit, longest first.
-pub(crate) const SCALES: [(&str, f64); 8] = [
+pub(crate) const SCALES: [(&str, f64); 11] = [
     ("nghìn tỷ", 1e12),
     ("ngàn tỷ", 1e12),
+    ("nghìn tỉ", 1e12),
+    ("ngàn tỉ", 1e12),
+    ("tỉ", 1e9),
     ("trăm nghìn", 1e5),
     ("nghìn", 1e3),
     ("ngàn", 1e3),

@@ -9,7 +9,7 @@
 use super::negative::blocked_prefix;
 use super::number::{parse_number, Number};
 use super::token::{TokKind, Toks};
-use super::unit::{match_unit, UnitClass, UnitMatch};
+use super::unit::{match_unit, mixed_amount, UnitClass, UnitMatch};
 
 /// A number with its unit.
 #[derive(Debug, Clone)]
@@ -141,6 +141,16 @@ pub(crate) fn quantity_at(t: &Toks<'_>, i: usize) -> Option<Quantity> {
             }
         }
     }
+    // "153 tỷ 900 triệu đồng": one amount, written with the larger scale.
+    if high.is_none() && total.is_none() {
+        if let Some((unit, frac)) = mixed_amount(t, k) {
+            let n = Number {
+                value: n.value + frac,
+                ..n
+            };
+            return finish(t, i, k, n, total, high, unit);
+        }
+    }
     let unit = match_unit(t, k)?;
     // "từ 5% đến 7%"
     if high.is_none()
@@ -185,9 +195,8 @@ fn finish(
     n: Number,
     total: Option<f64>,
     high: Option<f64>,
-    mut unit: UnitMatch,
+    unit: UnitMatch,
 ) -> Option<Quantity> {
-    let mul = unit.fold_scale(t);
     let start = if high.is_some() && t.low(i.wrapping_sub(1)) == "từ" {
         i - 1
     } else {
@@ -205,8 +214,8 @@ fn finish(
         first: i,
         num_end,
         end: unit.end,
-        value: super::number::tidy(n.value * mul),
-        high: high.map(|h| super::number::tidy(h * mul)),
+        value: super::number::tidy(n.value),
+        high: high.map(super::number::tidy),
         total,
         unit,
         approx,

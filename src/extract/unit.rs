@@ -47,22 +47,6 @@ pub(crate) struct UnitMatch {
     pub noun_start: usize,
 }
 
-impl UnitMatch {
-    /// Moves the scale word of a non-money unit into the value: `2,1 triệu lượt khách` is
-    /// 2 100 000 `lượt khách` (money keeps its scale: `1,2 nghìn tỷ đồng`). Returns the factor
-    /// to apply to the value.
-    pub fn fold_scale(&mut self, t: &Toks<'_>) -> f64 {
-        if self.scale == 1.0 || self.class == UnitClass::Money {
-            return 1.0;
-        }
-        let s = self.scale;
-        self.written = written(t, self.noun_start, self.end);
-        self.factor /= s;
-        self.scale = 1.0;
-        s
-    }
-}
-
 /// Measured units: written form (tokens separated by spaces), base, factor, class.
 const MEASURES: &[(&str, &str, f64, UnitClass)] = &[
     ("phần trăm", "%", 1.0, UnitClass::Percent),
@@ -173,7 +157,26 @@ const COUNT_NOUNS: &[&str] = &[
     "tình nguyện viên",
     "cử tri",
     "hội",
+    "quần chúng ưu tú",
+    "đảng viên dự bị",
+    "trung kiên",
+    "hộ kinh doanh",
+    "hộ gia đình",
+    "lượt du khách",
     // organisations and establishments
+    "tổ chức đảng",
+    "tổ chức cơ sở đảng",
+    "tổ chức đảng cơ sở",
+    "chi bộ cơ sở",
+    "đảng bộ cơ sở",
+    "đơn vị kinh tế",
+    "đơn vị cấp huyện",
+    "đơn vị cấp xã",
+    "đơn vị hành chính",
+    "khu dân cư tập trung",
+    "tuyến phố",
+    "tuyến đường",
+    "trường học",
     "chi bộ",
     "đảng bộ",
     "tổ chức",
@@ -431,6 +434,39 @@ pub(crate) fn match_unit(t: &Toks<'_>, i: usize) -> Option<UnitMatch> {
         scale,
         noun_start: j,
     })
+}
+
+/// A mixed amount `2 tỷ 815 triệu USD`: at `i` a scale word, then a whole number below a
+/// thousand, then a smaller scale and the rest of a unit. Returns the unit written with the
+/// larger scale (`tỷ USD`) and the fraction the middle number adds (0.815).
+pub(crate) fn mixed_amount(t: &Toks<'_>, i: usize) -> Option<(UnitMatch, f64)> {
+    let (big_end, big) = SCALES
+        .iter()
+        .find_map(|(w, f)| t.phrase_at(i, w).map(|k| (k, *f)))?;
+    let w = t.low(big_end);
+    if !t.is_num(big_end) || w.len() > 3 || !w.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mid: f64 = w.parse().ok()?;
+    let u = match_unit(t, big_end + 1)?;
+    if u.scale >= big || u.scale == 1.0 || u.class != UnitClass::Money {
+        return None;
+    }
+    let frac = mid * u.scale / big;
+    if frac >= 1.0 {
+        return None;
+    }
+    let head = written(t, i, big_end);
+    let tail = written(t, u.noun_start, u.end);
+    Some((
+        UnitMatch {
+            written: format!("{head} {tail}"),
+            factor: u.factor / u.scale * big,
+            scale: big,
+            ..u
+        },
+        frac,
+    ))
 }
 
 /// Consumes `/word[ word]` groups after a unit ("/người/năm", "/ha"); returns the end index.

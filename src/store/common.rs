@@ -84,6 +84,8 @@ impl From<FactRow> for Fact {
                 usize::try_from(r.span_start).unwrap_or(0),
                 usize::try_from(r.span_end).unwrap_or(0),
             ],
+            // Not stored: a title fact's sentence is the stored title.
+            from_title: false,
         }
     }
 }

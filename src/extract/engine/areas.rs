@@ -2,99 +2,65 @@
 //! clause, a bare province name, a sentence's frame, and `lần lượt` lists.
 
 use super::*;
+use crate::gazetteer::{Area, AreaQuery, Resolution};
+use super::super::token::TokKind;
 
-/// The subject area: the first area named in the title or the lead, else the source province.
+/// The subject area, by these rules in order:
+/// 1. a unit named with its level word in the title (`Huyện Kỳ Anh tổng kết ...`);
+/// 2. a bare unit name in the title (`Đức Cơ: ...`, `Khởi sắc vùng biên Mường Lống`) that the
+///    gazetteer knows in the source's province, its level taken from the body (`toàn huyện`,
+///    `của xã`) when the name is ambiguous;
+/// 3. a unit named with its level word in the lead (three sentences);
+/// 4. a bare province name in the title or lead; else the source's province.
 pub(super) fn find_subject<'g>(
     gaz: &'g Gazetteer,
     t: &Toks<'_>,
     sents: &[Sentence],
     opts: &ExtractOptions,
     era: Option<Era>,
+    title_end: usize,
 ) -> Option<AreaRef<'g>> {
     let res = Resolver {
         gaz,
         province: opts.province.clone(),
         era,
     };
-    let title_norm = opts.title.as_deref().map(Normalized::new);
-    let mut title_toks = Vec::new();
-    if let Some(n) = &title_norm {
-        tokenize(&n.text, &mut title_toks);
-    }
-    // The lead: three sentences, at most a few hundred tokens.
-    let lead_end = sents.get(3).map(|s| s.start).unwrap_or(t.len()).min(400);
+    // The lead: three sentences after the title, at most a few hundred tokens.
+    let first_body = sents
+        .iter()
+        .position(|s| s.start >= title_end)
+        .unwrap_or(sents.len());
+    let lead_end = sents
+        .get(first_body + 3)
+        .map(|s| s.start)
+        .unwrap_or(t.len())
+        .min(title_end + 400);
+    let title = (0, title_end.min(400));
+    let lead = (title_end, lead_end);
     let mut fallback: Option<AreaRef<'g>> = None;
-    let regions: [(Toks<'_>, usize); 2] = [
-        match &title_norm {
-            Some(n) => (
-                Toks {
-                    toks: &title_toks,
-                    lower: &n.lower,
-                    text: &n.text,
-                },
-                title_toks.len().min(400),
-            ),
-            None => (
-                Toks {
-                    toks: &[],
-                    lower: "",
-                    text: "",
-                },
-                0,
-            ),
-        },
-        (
-            Toks {
-                toks: t.toks,
-                lower: t.lower,
-                text: t.text,
-            },
-            lead_end,
-        ),
-    ];
-    for (rt, end) in regions.iter() {
-        for k in 0..*end {
-            if let Some(m) = area::raw_mention_at(rt, k) {
-                // "huyện Kỳ Anh (Hà Tĩnh)": the bracket names the province.
-                let mut local = Resolver {
-                    gaz,
-                    province: res.province.clone(),
-                    era,
-                };
-                if local.province.is_none() && rt.is_punct(m.end, '(') {
-                    let close =
-                        (m.end + 1..(m.end + 6).min(rt.len())).find(|&j| rt.is_punct(j, ')'));
-                    if let Some(c) = close {
-                        local.province = Some(metric::text_of(rt, (m.end + 1, c)));
-                    }
-                }
-                let r = local.resolve(rt, &m, None);
-                if r.unit.is_some() {
-                    return Some(r);
-                }
-                if m.committee {
-                    continue;
-                }
-                if fallback.is_none() {
-                    fallback = Some(r);
-                }
-            }
-        }
+    if let Some(r) = named_in(&res, t, title, &mut fallback) {
+        return Some(r);
+    }
+    if let Some(r) = bare_title_unit(&res, t, title, title_end) {
+        return Some(r);
+    }
+    if let Some(r) = named_in(&res, t, lead, &mut fallback) {
+        return Some(r);
     }
     if fallback.is_some() {
         return fallback;
     }
     // Bare province names in the title or lead ("Nghệ An: GRDP tăng 8%").
-    for (rt, end) in regions.iter() {
-        for k in 0..*end {
-            if !(rt.is_word(k) && rt.toks[k].upper)
-                || (k > 0 && rt.is_word(k - 1) && rt.toks[k - 1].upper)
+    for (from, end) in [title, lead] {
+        for k in from..end {
+            if !(t.is_word(k) && t.toks[k].upper)
+                || (k > from && t.is_word(k - 1) && t.toks[k - 1].upper)
             {
                 continue;
             }
             for n in [3usize, 2] {
-                if (k..k + n).all(|j| rt.is_word(j) && rt.toks[j].upper) {
-                    let name = metric::text_of(rt, (k, k + n));
+                if (k..k + n).all(|j| j < end && t.is_word(j) && t.toks[j].upper) {
+                    let name = metric::text_of(t, (k, k + n));
                     if let Some(p) = res.province_named(&name) {
                         return Some(res.unit_ref(p));
                     }
@@ -104,6 +70,190 @@ pub(super) fn find_subject<'g>(
     }
     let p = opts.province.as_deref()?;
     res.province_named(p).map(|a| res.unit_ref(a))
+}
+
+/// The first unit named with its level word in tokens `from..end` that the gazetteer resolves;
+/// the first unresolved one goes to `fallback`.
+fn named_in<'g>(
+    res: &Resolver<'g>,
+    t: &Toks<'_>,
+    (from, end): Range,
+    fallback: &mut Option<AreaRef<'g>>,
+) -> Option<AreaRef<'g>> {
+    for k in from..end {
+        let Some(m) = area::raw_mention_at(t, k) else {
+            continue;
+        };
+        // "huyện Kỳ Anh (Hà Tĩnh)": the bracket names the province.
+        let mut local = Resolver {
+            gaz: res.gaz,
+            province: res.province.clone(),
+            era: res.era,
+        };
+        if local.province.is_none() && t.is_punct(m.end, '(') {
+            let close = (m.end + 1..(m.end + 6).min(t.len())).find(|&j| t.is_punct(j, ')'));
+            if let Some(c) = close {
+                local.province = Some(metric::text_of(t, (m.end + 1, c)));
+            }
+        }
+        let r = local.resolve(t, &m, None);
+        if r.unit.is_some() {
+            return Some(r);
+        }
+        if !m.committee && fallback.is_none() {
+            *fallback = Some(r);
+        }
+    }
+    None
+}
+
+/// Words that are capitalised in titles without naming a place.
+const NOT_PLACE: &[&str] = &[
+    "ubnd", "hđnd", "đảng", "bộ", "ban", "đại", "hội", "nông", "thôn", "mới", "ntm", "ocop",
+    "xuân", "tết", "việt", "nam", "chủ", "tịch", "bí", "thư",
+];
+
+/// Words before a person's name.
+const PERSON_TITLES: &[&str] = &[
+    "ông", "bà", "anh", "chị", "em", "cụ", "đồng chí", "chí", "tịch", "thư", "đế", "vua", "bác",
+    "đốc", "trưởng", "phó", "tướng", "sĩ", "nhân", "hùng", "mẹ", "cô", "thầy",
+];
+
+/// A bare unit name in the title, resolved in the source's province; an ambiguous name takes
+/// the level the body refers to (`toàn huyện`, `của xã`, `thị xã`).
+fn bare_title_unit<'g>(
+    res: &Resolver<'g>,
+    t: &Toks<'_>,
+    (from, end): Range,
+    body_start: usize,
+) -> Option<AreaRef<'g>> {
+    let province = res.province.as_deref()?;
+    let all_caps = (from..end)
+        .filter(|&k| t.is_word(k))
+        .all(|k| t.raw(k).chars().all(|c| !c.is_lowercase()));
+    let min_words = if all_caps { 2 } else { 1 };
+    let cue = body_level(t, body_start);
+    let mut k = from;
+    while k < end {
+        if !(t.is_word(k) && t.toks[k].upper) {
+            k += 1;
+            continue;
+        }
+        // A name after a person's title is a person's ("Chủ tịch Nguyễn Văn A", "Hoàng đế
+        // Quang Trung").
+        if k > from && PERSON_TITLES.contains(&t.low(k - 1)) {
+            k += 1;
+            while k < end && t.is_word(k) && t.toks[k].upper {
+                k += 1;
+            }
+            continue;
+        }
+        let mut run_end = k;
+        while run_end < end && run_end - k < 5 && name_token(t, run_end, k) {
+            run_end += 1;
+        }
+        for n in (min_words..=(run_end - k).min(4)).rev() {
+            for s in k..=run_end - n {
+                if NOT_PLACE.contains(&t.low(s)) && n == 1 {
+                    continue;
+                }
+                let name = metric::text_of(t, (s, s + n));
+                if let Some(a) = resolve_bare(res, &name, province, cue) {
+                    return Some(res.unit_ref_spelled(a, &name));
+                }
+            }
+        }
+        k = run_end.max(k + 1);
+    }
+    None
+}
+
+/// A token that continues a capitalised name run starting at `start` (`Ea H'leo`, `M'Đrắk`).
+fn name_token(t: &Toks<'_>, k: usize, start: usize) -> bool {
+    match t.get(k) {
+        Some(x) if t.is_word(k) => {
+            x.upper || (k > start && t.low(k - 1) == "'" && !x.space_before)
+        }
+        Some(x) => {
+            k > start
+                && matches!(t.low(k), "'" | "’" | "-")
+                && !x.space_before
+                && t.get(k + 1).is_some_and(|n| !n.space_before)
+        }
+        None => false,
+    }
+}
+
+fn resolve_bare<'g>(
+    res: &Resolver<'g>,
+    name: &str,
+    province: &str,
+    cue: Option<&'static str>,
+) -> Option<&'g Area> {
+    let q = AreaQuery {
+        name,
+        unit_type: None,
+        level: None,
+        province: Some(province),
+        era: res.era,
+    };
+    let cands = match res.gaz.resolve(&q) {
+        Resolution::Unique(a) => vec![a],
+        Resolution::Ambiguous(c) => c,
+        Resolution::NotFound => return None,
+    };
+    // The body's own reference decides the level; a name of another level is not the subject
+    // ("Quê hương Hoàng đế Quang Trung" in a report on a district is no ward Quang Trung).
+    if let Some(c) = cue {
+        return cands
+            .iter()
+            .find(|a| a.unit_type == c || (c == "thành phố" && a.unit_type.starts_with(c)))
+            .copied();
+    }
+    if cands.len() == 1 {
+        return cands.first().copied();
+    }
+    [Level::Province, Level::District, Level::Commune]
+        .iter()
+        .find_map(|l| {
+            let at: Vec<_> = cands.iter().filter(|a| a.level == *l).collect();
+            (at.len() == 1).then(|| *at[0])
+        })
+}
+
+/// The level the body refers to without a name (`toàn huyện`, `của xã`, `thị xã đã`): the
+/// first such reference in the first few hundred tokens.
+fn body_level(t: &Toks<'_>, from: usize) -> Option<&'static str> {
+    const WORDS: &[(&str, &str)] = &[
+        ("thị xã", "thị xã"),
+        ("thị trấn", "thị trấn"),
+        ("thành phố", "thành phố"),
+        ("huyện", "huyện"),
+        ("xã", "xã"),
+        ("phường", "phường"),
+        ("quận", "quận"),
+        ("tỉnh", "tỉnh"),
+        ("đặc khu", "đặc khu"),
+    ];
+    let end = t.len().min(from + 600);
+    let mut k = from;
+    while k < end {
+        let lead = t.any_at(k, &["toàn", "của", "cả", "trên địa bàn", "địa bàn"]);
+        if let Some(e) = lead {
+            for (w, ty) in WORDS {
+                if let Some(after) = t.phrase_at(e, w) {
+                    let named = t.get(after).is_some_and(|x| x.upper && x.kind == TokKind::Word);
+                    if !named && !(*w == "xã" && t.low(e.wrapping_sub(1)) == "thị") {
+                        return Some(ty);
+                    }
+                }
+            }
+            k = e;
+        } else {
+            k += 1;
+        }
+    }
+    None
 }
 
 impl<'a, 'g> Article<'a, 'g> {

@@ -214,6 +214,7 @@ impl<'a, 'g> Article<'a, 'g> {
             yoy_pct: None,
             sentence,
             span,
+            from_title: false,
         }
     }
 

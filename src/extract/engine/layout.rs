@@ -21,9 +21,18 @@ impl<'a, 'g> Article<'a, 'g> {
             .get(para_end.saturating_sub(1))
             .map(|x| x.end as usize)
             .unwrap_or(0);
-        if ends_with_stop || bytes > 250 || para_end >= t.len() {
-            return;
-        }
+        let (para_end, bytes) = if self.title_end > 0 {
+            // The title given apart is the headline whatever its shape.
+            let end = self.title_end.min(t.len());
+            let b = t.toks.get(end.saturating_sub(1)).map(|x| x.end as usize);
+            (end, b.unwrap_or(0))
+        } else {
+            if ends_with_stop || bytes > 250 || para_end >= t.len() {
+                return;
+            }
+            (para_end, bytes)
+        };
+        let _ = para_end;
         let title_end_char = self.cursor.span(self.norm, bytes, bytes)[0];
         let (head, body): (Vec<&Fact>, Vec<&Fact>) =
             self.out.iter().partition(|f| f.span[0] < title_end_char);
@@ -118,6 +127,7 @@ impl<'a, 'g> Article<'a, 'g> {
                     yoy_pct: c.yoy_pct,
                     sentence: sentence.clone(),
                     span,
+                    from_title: false,
                 });
             }
         }

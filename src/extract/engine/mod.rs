@@ -111,6 +111,22 @@ const ATTR_START: &[&str] = &[
 
 /// Runs extraction over one article.
 pub(crate) fn run(tax: &Taxonomy, gaz: &Gazetteer, text: &str, opts: &ExtractOptions) -> Vec<Fact> {
+    // The title is the article's first paragraph: it names the subject and may hold a fact
+    // the body does not repeat. Its facts keep spans within the title (`from_title`); the
+    // body's spans are shifted back to the text as given.
+    let title: Option<String> = opts
+        .title
+        .as_deref()
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty());
+    let full;
+    let (text, title_chars) = match &title {
+        Some(tt) => {
+            full = format!("{tt}\n\n{text}");
+            (full.as_str(), tt.chars().count() + 2)
+        }
+        None => (text, 0),
+    };
     let norm = Normalized::new(text);
     let mut toks: Vec<Token> = Vec::new();
     tokenize(&norm.text, &mut toks);
@@ -122,8 +138,27 @@ pub(crate) fn run(tax: &Taxonomy, gaz: &Gazetteer, text: &str, opts: &ExtractOpt
     let mut sents = Vec::new();
     let mut clauses = Vec::new();
     segment(&t, &mut sents, &mut clauses);
-    let era = opts.published.map(Era::of_date);
-    let subject = areas::find_subject(gaz, &t, &sents, opts, era);
+    let title_end = if title.is_some() {
+        sents
+            .iter()
+            .find(|s| s.para != 0)
+            .map(|s| s.start)
+            .unwrap_or(t.len())
+    } else {
+        0
+    };
+    let published = opts
+        .published
+        .or_else(|| reference_date(&t, title_end));
+    // The era of area names: from the publication date, else from a reference year clearly
+    // on one side of the July 2025 reform.
+    let era = match (opts.published, published) {
+        (Some(d), _) => Some(Era::of_date(d)),
+        (None, Some(d)) if d.year() <= 2024 => Some(Era::Pre2025),
+        (None, Some(d)) if d.year() >= 2026 => Some(Era::Post2025),
+        _ => None,
+    };
+    let subject = areas::find_subject(gaz, &t, &sents, opts, era, title_end);
     let province = opts
         .province
         .clone()
@@ -134,17 +169,43 @@ pub(crate) fn run(tax: &Taxonomy, gaz: &Gazetteer, text: &str, opts: &ExtractOpt
         tax,
         res,
         subject,
-        published: opts.published,
+        published,
         norm: &norm,
         cursor: CharCursor::default(),
         out: Vec::new(),
         sent_area: None,
+        title_end,
     };
     a.walk(&sents, &clauses);
     a.drop_title_repeats(&sents);
     a.tables(&sents);
     a.out.sort_by_key(|f| f.span[0]);
+    if title_chars > 0 {
+        for f in a.out.iter_mut() {
+            if f.span[0] < title_chars {
+                f.from_title = true;
+            } else {
+                f.span = [f.span[0] - title_chars, f.span[1] - title_chars];
+            }
+        }
+    }
     a.out
+}
+
+/// Without a publication date the period comes from the text: the first period the title
+/// states, else the first the lead states, stands for the report's date (the middle of that
+/// year), so that "năm nay", "đến nay" and undated figures take that year.
+fn reference_date(t: &Toks<'_>, title_end: usize) -> Option<NaiveDate> {
+    let mut ms = Vec::new();
+    let regions = [(0, title_end), (title_end, t.len().min(title_end + 300))];
+    for (from, to) in regions {
+        ms.clear();
+        period::find_mentions(t, from, to, None, None, &mut ms);
+        if let Some(m) = ms.iter().find(|m| !m.ignore) {
+            return NaiveDate::from_ymd_opt(m.period.year(), 7, 1);
+        }
+    }
+    None
 }
 
 struct Article<'a, 'g> {
@@ -159,6 +220,8 @@ struct Article<'a, 'g> {
     /// The area a sentence's first fact named explicitly: later clauses of the same sentence
     /// without their own area inherit it ("GRDP của Nghệ An tăng 7,5%, ...; dịch vụ tăng 6,9%").
     sent_area: Option<AreaRef<'g>>,
+    /// First token after the title paragraph (0 without a title).
+    title_end: usize,
 }
 
 /// Per-sentence facts the clauses need.
@@ -184,6 +247,12 @@ impl<'a, 'g> Article<'a, 'g> {
         let mut qs: Vec<(Quantity, Role)> = Vec::new();
         let mut neg_hits: Vec<(usize, u8)> = Vec::new();
         for (si, s) in sents.iter().enumerate() {
+            // The title's period and target mode are its own; the body starts afresh (a
+            // headline about the next term does not make the past year's figures targets).
+            if si > 0 && s.start == self.title_end {
+                state = None;
+                target_para = None;
+            }
             if let Some(p) = target_para {
                 if s.para != p {
                     let first_bullet = clauses.get(s.clauses.0).is_some_and(|c| c.bullet);
@@ -310,6 +379,12 @@ impl<'a, 'g> Article<'a, 'g> {
         let t = &self.t;
         let mut i = c.start;
         while i < c.end {
+            // A number inside a period ("nhiệm kỳ 2016 - 2021", "quý III/2024") is no amount.
+            let k = ctx.mentions.partition_point(|m| m.end <= i);
+            if let Some(m) = ctx.mentions.get(k).filter(|m| m.at <= i) {
+                i = m.end.max(i + 1);
+                continue;
+            }
             if t.is_num(i) {
                 if let Some(q) = quantity_at(t, i) {
                     if q.end <= c.end {
@@ -331,6 +406,12 @@ impl<'a, 'g> Article<'a, 'g> {
         let mut attach_end = c.start; // end of the last level or attribute (with its tail)
         let mut prev_end = c.start;
         for (q, r) in qs.iter() {
+            // A range ("15-16%", "từ 9 đến 10%") is where no single figure exists: no fact.
+            if q.high.is_some() {
+                prev_end = q.end;
+                attach_end = self.tail_end(q.end, c.end);
+                continue;
+            }
             let attr_start = self.attr_start(q.cue_start, prev_end);
             let attaches = last_level.is_some() && self.only_glue(attach_end, attr_start);
             match *r {
