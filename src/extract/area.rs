@@ -135,6 +135,11 @@ pub(crate) fn raw_mention_at(t: &Toks<'_>, i: usize) -> Option<RawMention> {
     })
 }
 
+/// The canonical level word of a mention (`huyện`, `thị xã`, `xã`...).
+pub(crate) fn level_word_of(m: &RawMention) -> &'static str {
+    LEVEL_WORDS[m.level_idx].1
+}
+
 /// Resolves names against the gazetteer with the context of one article.
 pub(crate) struct Resolver<'g> {
     /// The gazetteer.

@@ -151,7 +151,8 @@ pub(crate) fn find_mentions(
     let mut i = from;
     while i < to {
         if let Some((period, end, deadline)) = mention_at(t, i, to, published, ctx_year) {
-            let ignore = is_comparison(t, from, i);
+            let ignore = is_comparison(t, from, i)
+                || (matches!(period, Period::Span(..)) && is_event_name(t, from, i));
             out.push(Mention {
                 at: i,
                 end,
@@ -178,6 +179,19 @@ fn is_comparison(t: &Toks<'_>, from: usize, i: usize) -> bool {
     })
 }
 
+/// True when the span at `i` names a congress, a council or its term rather than the period
+/// of the numbers around it: "Đại hội Đảng bộ xã Y lần thứ I, nhiệm kỳ 2025-2030", "HĐND huyện
+/// khóa VI, nhiệm kỳ 2016 - 2021". Such a name sets no period for what follows.
+fn is_event_name(t: &Toks<'_>, from: usize, i: usize) -> bool {
+    let lo = i.saturating_sub(16).max(from);
+    (lo..i).any(|k| {
+        t.phrase_at(k, "đại hội").is_some()
+            || t.phrase_at(k, "ban chấp hành").is_some()
+            || t.phrase_at(k, "kỳ họp").is_some()
+            || matches!(t.low(k), "khóa" | "khoá" | "hđnd" | "bch")
+    }) && !(lo..i).any(|k| t.phrase_at(k, "nghị quyết").is_some())
+}
+
 fn mention_at(
     t: &Toks<'_>,
     i: usize,
@@ -190,6 +204,15 @@ fn mention_at(
     match w {
         "giai" | "nhiệm" | "thời" => {
             let k = t.any_at(i, &["giai đoạn", "nhiệm kỳ", "thời kỳ"])?;
+            // "nhiệm kỳ qua", "nhiệm kỳ vừa qua": the term that ends with the report.
+            if let Some(p) = published {
+                if w == "nhiệm" {
+                    if let Some(e) = t.any_at(k, &["qua", "vừa qua", "trước"]) {
+                        let y = p.year();
+                        return Some((Period::Span(y - 5, y), e, false));
+                    }
+                }
+            }
             let k = if t.low(k) == "từ" || t.low(k) == "năm" {
                 k + 1
             } else {
@@ -304,6 +327,17 @@ fn mention_at(
                 (n, _) => Period::Months(y, n),
             };
             Some((p, end, second_half))
+        }
+        _ if small_num(t, i).is_some()
+            && t.low(i + 1) == "năm"
+            && t.any_at(i + 2, &["qua", "vừa qua", "gần đây"]).is_some() =>
+        {
+            // "5 năm qua": the years up to the report.
+            let p = published?;
+            let n = i32::from(small_num(t, i)?);
+            let e = t.any_at(i + 2, &["qua", "vừa qua", "gần đây"])?;
+            let y = last_year(p);
+            Some((Period::Span(y - n, y), e, false))
         }
         _ => {
             // A bare span "2021-2025".

@@ -330,6 +330,9 @@ impl<'a, 'g> Article<'a, 'g> {
             if let Some(p) = self.bare_province(k, at) {
                 return Some((p, true));
             }
+            if let Some((a, _)) = self.bare_list_unit(k, at, c.start) {
+                return Some((a, true));
+            }
         }
         if let Some(f) = ctx.frame {
             if let Some(m) = area::raw_mention_at(t, f) {
@@ -382,6 +385,59 @@ impl<'a, 'g> Article<'a, 'g> {
             }
         }
         None
+    }
+
+    /// A unit named without its level word inside a list that gave the level once: "huyện
+    /// Mang Yang giảm 3,32%, Đak Pơ giảm 1,8%", "các xã A Vao, A Bung": the name at `k`,
+    /// resolved at the level of the nearest level word before it in the sentence (within
+    /// `lo..k`). Returns the area and the token after the name.
+    pub(super) fn bare_list_unit(
+        &self,
+        k: usize,
+        limit: usize,
+        lo: usize,
+    ) -> Option<(AreaRef<'g>, usize)> {
+        let t = &self.t;
+        let upper = |j: usize| j < limit && t.is_word(j) && t.toks[j].upper;
+        if !upper(k) || (k > 0 && (upper(k - 1) || t.is_num(k - 1))) {
+            return None;
+        }
+        // Only where a list can continue: after a separator or a conjunction.
+        let prev = if k > 0 { t.low(k - 1) } else { "" };
+        if !matches!(prev, "," | ";" | "và" | ":" | "là" | "(" | "-") {
+            return None;
+        }
+        let mut end = k;
+        while end < limit && end - k < 4 {
+            if upper(end) {
+                end += 1;
+            } else if matches!(t.low(end), "'" | "’" | "-")
+                && t.get(end + 1).is_some_and(|x| !x.space_before && x.upper)
+            {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        let from = lo.max(k.saturating_sub(80));
+        let level_word = (from..k).rev().find_map(|j| {
+            let m = area::raw_mention_at(t, j)?;
+            (m.end <= k).then(|| area::level_word_of(&m))
+        })?;
+        let name = metric::text_of(t, (k, end));
+        let province = self.res.province.as_deref();
+        let q = AreaQuery {
+            name: &name,
+            unit_type: Some(level_word),
+            level: None,
+            province,
+            era: self.res.era,
+        };
+        let a = match self.res.gaz.resolve(&q) {
+            Resolution::Unique(a) => a,
+            _ => return None,
+        };
+        Some((self.res.unit_ref_spelled(a, &name), end))
     }
 
     pub(super) fn generic(&self, lvl: Option<Level>) -> Option<AreaRef<'g>> {

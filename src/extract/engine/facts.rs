@@ -24,7 +24,7 @@ impl<'a, 'g> Article<'a, 'g> {
             return None;
         }
         let mentions = ctx.mentions;
-        let skip = |i: usize| self.skip_at(mentions, i);
+        let skip = |i: usize| self.skip_at(mentions, i, s.start);
         let before = metric::before_phrase(t, lo, q.cue_start, &skip);
         let has_before = before.1 > before.0;
         let metric_range: Range = match q.unit.class {
@@ -56,8 +56,15 @@ impl<'a, 'g> Article<'a, 'g> {
         // "năm 2023 đạt 1.120 tỷ đồng, năm 2024 ước đạt 1.260 tỷ đồng", "tăng từ X lên Y",
         // "lần lượt đạt X và Y": a number without a phrase of its own continues the metric of
         // the clause's previous fact.
+        // Lists of units, one per clause ("huyện A đạt 10.858 tỷ đồng; huyện B đạt 5.696
+        // tỷ đồng"), continue the metric of the sentence's previous fact.
         let inherited = if metric_range.1 <= metric_range.0 {
-            match self.out.get(clause_first..).and_then(|fs| fs.last()) {
+            let prev = self
+                .out
+                .get(clause_first..)
+                .and_then(|fs| fs.last())
+                .or_else(|| self.out.get(ctx.sent_first..).and_then(|fs| fs.last()));
+            match prev {
                 Some(prev) if prev.unit_base == q.unit.base => Some(prev.metric.clone()),
                 _ => return None,
             }
@@ -142,12 +149,18 @@ impl<'a, 'g> Article<'a, 'g> {
             return None;
         }
         let mentions = ctx.mentions;
-        let skip = |i: usize| self.skip_at(mentions, i);
+        let skip = |i: usize| self.skip_at(mentions, i, s.start);
         let r = metric::before_phrase(t, lo, attr_start, &skip);
-        if r.1 <= r.0 {
-            return None;
-        }
-        let mut metric = metric::text_of(t, r);
+        let mut metric = if r.1 > r.0 {
+            metric::text_of(t, r)
+        } else {
+            // "huyện A giảm 3,32%, B giảm 1,8%": a list continues the sentence's metric.
+            let named = (lo..attr_start).any(|k| self.skip_at(mentions, k, s.start).is_some());
+            match self.out.get(ctx.sent_first..).and_then(|fs| fs.last()) {
+                Some(prev) if named && prev.unit == q.unit.written => prev.metric.clone(),
+                _ => return None,
+            }
+        };
         let ml = metric.to_lowercase();
         if (ml.contains("grdp") || ml.contains("tổng sản phẩm") || ml == "kinh tế")
             && !ml.starts_with("tăng trưởng")

@@ -233,6 +233,8 @@ struct SentCtx<'m> {
     frame: Option<usize>,
     events: Context,
     neg_hits: &'m [(usize, u8)],
+    /// Index in `out` of the sentence's first fact.
+    sent_first: usize,
 }
 
 impl<'a, 'g> Article<'a, 'g> {
@@ -299,6 +301,7 @@ impl<'a, 'g> Article<'a, 'g> {
                     frame,
                     events,
                     neg_hits: &neg_hits,
+                    sent_first: facts_before,
                 };
                 let found = self.clause(c, s, &ctx, &mut qs);
                 if !found && self.is_heading(c, clauses.get(ci + 1), sents.get(si + 1), clauses) {
@@ -550,13 +553,16 @@ impl<'a, 'g> Article<'a, 'g> {
     }
 
     /// Skips a period or area mention starting at `i` (for trimming metric phrases).
-    fn skip_at(&self, mentions: &[Mention], i: usize) -> Option<usize> {
+    fn skip_at(&self, mentions: &[Mention], i: usize, lo: usize) -> Option<usize> {
         let k = mentions.partition_point(|m| m.at < i);
         if let Some(m) = mentions.get(k).filter(|m| m.at == i) {
             return Some(m.end);
         }
         if let Some(m) = area::raw_mention_at(&self.t, i) {
             return Some(m.end);
+        }
+        if let Some((_, e)) = self.bare_list_unit(i, self.t.len(), lo) {
+            return Some(e);
         }
         area::generic_at(&self.t, i).map(|(_, e)| e)
     }
