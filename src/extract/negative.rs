@@ -128,6 +128,11 @@ const CUES: &[(&str, u8)] = &[
     ("phạt hành chính", FINE),
     ("vụ tai nạn", CASE_COUNT),
     ("tổng mức đầu tư", SINGLE),
+    ("cháy nhà", ACCIDENT),
+    ("chữa cháy", ACCIDENT),
+    ("hư hỏng", ACCIDENT),
+    ("lật xe", ACCIDENT),
+    ("xe khách", ACCIDENT),
     ("vốn điều lệ", SINGLE),
 ];
 
@@ -215,6 +220,80 @@ impl Context {
         self.has_case_count |= sentence.has_case_count;
         self
     }
+}
+
+/// Structural not-facts read from the words around one quantity (LABELING.md, "Not facts"):
+/// the composition of a merger (`trên cơ sở sáp nhập 3 xã`), a territory's natural area, the
+/// size of a committee (`Ban Chấp hành gồm 24 đồng chí`), vote shares, the number of targets
+/// a congress adopts (`thông qua 18 chỉ tiêu`, `12 chỉ tiêu cụ thể`), a distance (`cách trung
+/// tâm 30 km`), thresholds (`100 triệu đồng/năm trở lên`, `vượt mốc`) and national totals
+/// (`74 huyện nghèo nhất cả nước`). `lo..cue` are the clause's words before the number,
+/// `end` is the token after its unit, `unit` the unit as written.
+pub(crate) fn structural(
+    t: &Toks<'_>,
+    lo: usize,
+    cue: usize,
+    end: usize,
+    unit: &str,
+    ratio: bool,
+) -> bool {
+    let before = |n: usize, words: &[&str]| {
+        let from = cue.saturating_sub(n).max(lo);
+        (from..cue).any(|k| t.any_at(k, words).is_some())
+    };
+    let after = |n: usize, words: &[&str]| (end..end + n).any(|k| t.any_at(k, words).is_some());
+    if before(8, &["sáp nhập", "hợp nhất", "nhập"])
+        && t.contains_any(lo, end, &["trên cơ sở", "sáp nhập", "hợp nhất"])
+    {
+        return true;
+    }
+    if before(6, &["diện tích tự nhiên", "cách", "dài", "rộng"]) {
+        return true;
+    }
+    if before(10, &["số phiếu", "phiếu bầu", "tín nhiệm", "trúng cử"]) {
+        return true;
+    }
+    if matches!(unit, "đồng chí" | "người" | "ủy viên")
+        && t.contains_any(
+            cue.saturating_sub(25).max(lo),
+            cue,
+            &[
+                "ban chấp hành",
+                "ban thường vụ",
+                "bch",
+                "chỉ định",
+                "ủy ban kiểm tra",
+                "bầu",
+            ],
+        )
+    {
+        return true;
+    }
+    if unit == "chỉ tiêu"
+        && !ratio
+        && (before(
+            3,
+            &[
+                "thông qua",
+                "đề ra",
+                "xác định",
+                "với",
+                "gồm",
+                "đặt ra",
+                "ban hành",
+            ],
+        ) || after(2, &["cụ thể", "chủ yếu", "mà", "đề ra", "đặt ra"]))
+    {
+        return true;
+    }
+    if after(2, &["trở lên", "trở xuống"]) || before(3, &["mốc", "ngưỡng"]) {
+        return true;
+    }
+    // "74 huyện nghèo nhất cả nước" (the phrase right after the noun), not "đứng đầu cả nước".
+    let national_after = (end..end + 5)
+        .take_while(|&k| t.is_word(k) && !matches!(t.low(k), "đứng" | "xếp" | "đạt" | "là"))
+        .any(|k| t.any_at(k, &["cả nước", "toàn quốc"]).is_some());
+    national_after || before(8, &["cả nước", "toàn quốc"])
 }
 
 /// True when the words between `from` and the number at `at` put it in progress (`đang thẩm

@@ -158,8 +158,14 @@ pub(crate) fn quantity_at(t: &Toks<'_>, i: usize) -> Option<Quantity> {
         && matches!(t.low(unit.end), "đến" | "tới" | "-")
         && t.low(i.wrapping_sub(1)) == "từ"
     {
-        if let Some(b) = num(t, unit.end + 1) {
-            if let Some(u2) = match_unit(t, unit.end + 2) {
+        // "từ 35% đến dưới 60%"
+        let b_at = if matches!(t.low(unit.end + 1), "dưới" | "trên" | "hơn" | "khoảng") {
+            unit.end + 2
+        } else {
+            unit.end + 1
+        };
+        if let Some(b) = num(t, b_at) {
+            if let Some(u2) = match_unit(t, b_at + 1) {
                 if u2.written == unit.written && b.value > n.value {
                     high = Some(b.value);
                     let mut u = u2;

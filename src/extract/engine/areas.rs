@@ -1,9 +1,9 @@
 //! Which area a fact is about: the subject of the article, a named or generic area in the
 //! clause, a bare province name, a sentence's frame, and `lần lượt` lists.
 
+use super::super::token::TokKind;
 use super::*;
 use crate::gazetteer::{Area, AreaQuery, Resolution};
-use super::super::token::TokKind;
 
 /// The subject area, by these rules in order:
 /// 1. a unit named with its level word in the title (`Huyện Kỳ Anh tổng kết ...`);
@@ -115,8 +115,29 @@ const NOT_PLACE: &[&str] = &[
 
 /// Words before a person's name.
 const PERSON_TITLES: &[&str] = &[
-    "ông", "bà", "anh", "chị", "em", "cụ", "đồng chí", "chí", "tịch", "thư", "đế", "vua", "bác",
-    "đốc", "trưởng", "phó", "tướng", "sĩ", "nhân", "hùng", "mẹ", "cô", "thầy",
+    "ông",
+    "bà",
+    "anh",
+    "chị",
+    "em",
+    "cụ",
+    "đồng chí",
+    "chí",
+    "tịch",
+    "thư",
+    "đế",
+    "vua",
+    "bác",
+    "đốc",
+    "trưởng",
+    "phó",
+    "tướng",
+    "sĩ",
+    "nhân",
+    "hùng",
+    "mẹ",
+    "cô",
+    "thầy",
 ];
 
 /// A bare unit name in the title, resolved in the source's province; an ambiguous name takes
@@ -171,9 +192,7 @@ fn bare_title_unit<'g>(
 /// A token that continues a capitalised name run starting at `start` (`Ea H'leo`, `M'Đrắk`).
 fn name_token(t: &Toks<'_>, k: usize, start: usize) -> bool {
     match t.get(k) {
-        Some(x) if t.is_word(k) => {
-            x.upper || (k > start && t.low(k - 1) == "'" && !x.space_before)
-        }
+        Some(x) if t.is_word(k) => x.upper || (k > start && t.low(k - 1) == "'" && !x.space_before),
         Some(x) => {
             k > start
                 && matches!(t.low(k), "'" | "’" | "-")
@@ -242,7 +261,9 @@ fn body_level(t: &Toks<'_>, from: usize) -> Option<&'static str> {
         if let Some(e) = lead {
             for (w, ty) in WORDS {
                 if let Some(after) = t.phrase_at(e, w) {
-                    let named = t.get(after).is_some_and(|x| x.upper && x.kind == TokKind::Word);
+                    let named = t
+                        .get(after)
+                        .is_some_and(|x| x.upper && x.kind == TokKind::Word);
                     if !named && !(*w == "xã" && t.low(e.wrapping_sub(1)) == "thị") {
                         return Some(ty);
                     }

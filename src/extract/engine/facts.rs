@@ -20,6 +20,14 @@ impl<'a, 'g> Article<'a, 'g> {
         if neg.blocks(q.unit.class)
             || q.unit.price_like
             || negative::in_progress(t, lo, q.cue_start)
+            || negative::structural(
+                t,
+                c.start.max(lo.saturating_sub(12)),
+                q.cue_start,
+                q.end,
+                &q.unit.written,
+                q.total.is_some(),
+            )
         {
             return None;
         }
@@ -145,7 +153,16 @@ impl<'a, 'g> Article<'a, 'g> {
         lo: usize,
     ) -> Option<Fact> {
         let t = &self.t;
-        if neg.blocks(UnitClass::Percent) {
+        if neg.blocks(UnitClass::Percent)
+            || negative::structural(
+                t,
+                c.start.max(lo.saturating_sub(12)),
+                attr_start,
+                q.end,
+                &q.unit.written,
+                false,
+            )
+        {
             return None;
         }
         let mentions = ctx.mentions;

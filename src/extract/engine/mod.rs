@@ -147,9 +147,7 @@ pub(crate) fn run(tax: &Taxonomy, gaz: &Gazetteer, text: &str, opts: &ExtractOpt
     } else {
         0
     };
-    let published = opts
-        .published
-        .or_else(|| reference_date(&t, title_end));
+    let published = opts.published.or_else(|| reference_date(&t, title_end));
     // The era of area names: from the publication date, else from a reference year clearly
     // on one side of the July 2025 reform.
     let era = match (opts.published, published) {
@@ -279,9 +277,11 @@ impl<'a, 'g> Article<'a, 'g> {
             cues.clear();
             let t = &self.t;
             kind_cues().scan(t, s.start, s.end, |i, tag, e| {
+                // "đạt 107% mục tiêu" is a share of plan; "để đạt mục tiêu" is a goal.
                 let after_pct = i > 0
                     && (t.is_punct(i - 1, '%')
-                        || matches!(t.low(i - 1), "với" | "vượt" | "đạt" | "so"));
+                        || matches!(t.low(i - 1), "với" | "vượt" | "đạt" | "so"))
+                    && t.low(i.wrapping_sub(2)) != "để";
                 // "huyện Giao Thủy" is a name, not "huyện giao" (assigned by the district).
                 let in_name = (i + 1..e).any(|k| t.get(k).is_some_and(|x| x.upper));
                 if !(in_name || tag == TAG_TARGET && after_pct) {
