@@ -202,6 +202,12 @@ fn mention_at(
     let w = t.low(i);
     let fallback_year = ctx_year.or(published.map(|d| d.year()));
     match w {
+        // "đến nay", "hiện nay", "tính đến nay": the report's year (a review published in
+        // January–March reports on the year before).
+        "đến" | "tới" | "hiện" if published.is_some() => {
+            let e = t.any_at(i, &["đến nay", "tới nay", "hiện nay", "đến thời điểm này"])?;
+            Some((Period::Year(last_year(published?)), e, false))
+        }
         "giai" | "nhiệm" | "thời" => {
             let k = t.any_at(i, &["giai đoạn", "nhiệm kỳ", "thời kỳ"])?;
             // "nhiệm kỳ qua", "nhiệm kỳ vừa qua": the term that ends with the report.

@@ -80,6 +80,7 @@ fn named_in<'g>(
     (from, end): Range,
     fallback: &mut Option<AreaRef<'g>>,
 ) -> Option<AreaRef<'g>> {
+    let mut foreign: Option<AreaRef<'g>> = None;
     for k in from..end {
         let Some(m) = area::raw_mention_at(t, k) else {
             continue;
@@ -98,13 +99,53 @@ fn named_in<'g>(
         }
         let r = local.resolve(t, &m, None);
         if r.unit.is_some() {
+            // A unit outside the source's province is the subject only when nothing in it
+            // is named ("Đoàn công tác huyện A (tỉnh X) làm việc với huyện B").
+            let outside = res.province.as_deref().is_some_and(|p| {
+                r.province
+                    .as_deref()
+                    .is_some_and(|rp| !same_province(res.gaz, rp, p))
+            });
+            if outside {
+                if foreign.is_none() {
+                    foreign = Some(r);
+                }
+                continue;
+            }
+            // "Đảng bộ xã Ea Mdroh ... ở tỉnh Đắk Lắk": the unit named first is the subject
+            // even when the gazetteer spells it otherwise; the province is only its context.
+            if r.level == Level::Province {
+                if let Some(f) = fallback.as_ref().filter(|f| f.level != Level::Province) {
+                    return Some(f.clone());
+                }
+            }
             return Some(r);
         }
         if !m.committee && fallback.is_none() {
             *fallback = Some(r);
         }
     }
+    if fallback.is_none() {
+        *fallback = foreign;
+    }
     None
+}
+
+/// True when two province names denote the same province across the 2025 merges.
+fn same_province(gaz: &Gazetteer, a: &str, b: &str) -> bool {
+    let key = |n: &str| {
+        gaz.find_province(n).map(|p| match p.era {
+            Era::Pre2025 => gaz
+                .successor_province(p)
+                .map(|s| s.code.clone())
+                .unwrap_or_else(|| p.code.clone()),
+            Era::Post2025 => p.code.clone(),
+        })
+    };
+    match (key(a), key(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => crate::text::name_key(a) == crate::text::name_key(b),
+    }
 }
 
 /// Words that are capitalised in titles without naming a place.

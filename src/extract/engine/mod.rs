@@ -22,6 +22,7 @@ use chrono::{Datelike, NaiveDate};
 use std::sync::OnceLock;
 
 mod areas;
+mod discourse;
 mod facts;
 mod layout;
 #[cfg(test)]
@@ -193,17 +194,20 @@ pub(crate) fn run(tax: &Taxonomy, gaz: &Gazetteer, text: &str, opts: &ExtractOpt
 /// Without a publication date the period comes from the text: the first period the title
 /// states, else the first the lead states, stands for the report's date (the middle of that
 /// year), so that "năm nay", "đến nay" and undated figures take that year.
+/// A plan span (`giai đoạn 2021-2025`) names a programme rather than the report's year, so a
+/// year stated anywhere in the body is preferred to it.
 fn reference_date(t: &Toks<'_>, title_end: usize) -> Option<NaiveDate> {
     let mut ms = Vec::new();
-    let regions = [(0, title_end), (title_end, t.len().min(title_end + 300))];
-    for (from, to) in regions {
-        ms.clear();
-        period::find_mentions(t, from, to, None, None, &mut ms);
-        if let Some(m) = ms.iter().find(|m| !m.ignore) {
-            return NaiveDate::from_ymd_opt(m.period.year(), 7, 1);
-        }
-    }
-    None
+    period::find_mentions(t, 0, title_end, None, None, &mut ms);
+    let title = ms.iter().find(|m| !m.ignore).map(|m| m.period.year());
+    ms.clear();
+    period::find_mentions(t, title_end, t.len(), None, None, &mut ms);
+    let body = ms
+        .iter()
+        .find(|m| !m.ignore && !m.deadline && !matches!(m.period, Period::Span(..)))
+        .or_else(|| ms.iter().find(|m| !m.ignore))
+        .map(|m| m.period.year());
+    NaiveDate::from_ymd_opt(title.or(body)?, 7, 1)
 }
 
 struct Article<'a, 'g> {
@@ -246,7 +250,17 @@ impl<'a, 'g> Article<'a, 'g> {
         let mut cues: Vec<(usize, u8)> = Vec::new();
         let mut qs: Vec<(Quantity, Role)> = Vec::new();
         let mut neg_hits: Vec<(usize, u8)> = Vec::new();
+        let mut sections = discourse::Sections::new(self.subject.clone());
         for (si, s) in sents.iter().enumerate() {
+            if s.para_start && s.start >= self.title_end && s.start > 0 {
+                let heading_before = si > 0
+                    && sents[si - 1].start >= self.title_end
+                    && self.is_heading_line(sents, si - 1);
+                let star = self.t.is_punct(s.start, '*');
+                let lead_span = if heading_before || star { 40 } else { 12 };
+                let named = self.paragraph_subject(s, lead_span);
+                self.subject = sections.paragraph(named, heading_before || star);
+            }
             // The title's period and target mode are its own; the body starts afresh (a
             // headline about the next term does not make the past year's figures targets).
             if si > 0 && s.start == self.title_end {
