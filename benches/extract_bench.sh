@@ -2,11 +2,14 @@
 # Throughput and memory of `chiso extract --batch` on a synthetic corpus.
 #
 #   benches/extract_bench.sh [BINARY] [N]
+#   TEXTS=DIR_OR_FILES benches/extract_bench.sh [BINARY] [N]
 #
 # BINARY defaults to target/release/chiso (or $CARGO_TARGET_DIR/release/chiso when that is
 # set and the default is absent); this script builds nothing: run `cargo build --release`
 # first. N (default 10000) articles of 3–8 KB are generated once by gen_extract_corpus.py into
-# $CHISO_BENCH_DIR (default: a folder under ${TMPDIR:-/tmp}) and reused on later runs. The run
+# $CHISO_BENCH_DIR (default: a folder under ${TMPDIR:-/tmp}) and reused on later runs. With
+# TEXTS, the articles are made of the paragraphs of real labeled articles instead (any JSON
+# lines with "text": the development corpus of real excerpts, for instance). The run
 # is measured with GNU time (`/usr/bin/time -v`, installed with apt when absent and root), and
 # the script prints articles, MB, seconds, articles/s, MB/s, peak RSS MB and facts/article.
 # Figures belong in the README, never in test assertions.
@@ -45,11 +48,25 @@ fi
 data_dir="${CHISO_BENCH_DIR:-${TMPDIR:-/tmp}/chiso-extract-bench}"
 mkdir -p "$data_dir"
 gen_version="$(sed -n 's/^GENERATOR_VERSION = //p' "$here/gen_extract_corpus.py")"
-corpus="$data_dir/articles-n$n-seed$seed-v${gen_version:-0}.jsonl"
-if [[ ! -s "$corpus" ]]; then
-    echo "extract_bench: generating $n articles into $corpus" >&2
-    python3 "$here/gen_extract_corpus.py" --n "$n" --seed "$seed" --out "$corpus.tmp"
-    mv "$corpus.tmp" "$corpus"
+if [[ -n "${TEXTS:-}" ]]; then
+    # Real paragraphs: TEXTS names a folder or files of labeled real articles (JSON lines
+    # with "text"); the articles are rebuilt from their paragraphs every run.
+    shopt -s nullglob
+    texts=()
+    for p in $TEXTS; do
+        if [[ -d "$p" ]]; then texts+=("$p"/*.jsonl); else texts+=("$p"); fi
+    done
+    (( ${#texts[@]} > 0 )) || { echo "extract_bench: no .jsonl files in TEXTS=$TEXTS" >&2; exit 2; }
+    corpus="$data_dir/real-n$n-seed$seed.jsonl"
+    echo "extract_bench: building $n articles from the paragraphs of ${texts[*]}" >&2
+    python3 "$here/gen_extract_corpus.py" --n "$n" --seed "$seed" --out "$corpus" --from-texts "${texts[@]}"
+else
+    corpus="$data_dir/articles-n$n-seed$seed-v${gen_version:-0}.jsonl"
+    if [[ ! -s "$corpus" ]]; then
+        echo "extract_bench: generating $n articles into $corpus" >&2
+        python3 "$here/gen_extract_corpus.py" --n "$n" --seed "$seed" --out "$corpus.tmp"
+        mv "$corpus.tmp" "$corpus"
+    fi
 fi
 
 work="$(mktemp -d)"

@@ -154,7 +154,17 @@ impl Context {
     /// read from them without scanning again.
     pub fn scan(t: &Toks<'_>, from: usize, to: usize, hits: &mut Vec<(usize, u8)>) {
         hits.clear();
-        cues().scan(t, from, to, |i, tag, _| hits.push((i, tag)));
+        // A cue word inside a place name ("huyện Phụng Hiệp", "xã Hòa Hiệp") is no cue.
+        let in_name = |i: usize| {
+            t.get(i).is_some_and(|x| x.upper)
+                && i > from
+                && t.get(i - 1).is_some_and(|p| p.upper && t.is_word(i - 1))
+        };
+        cues().scan(t, from, to, |i, tag, _| {
+            if !in_name(i) {
+                hits.push((i, tag))
+            }
+        });
         for k in from..to {
             if t.is_num(k) && matches!(t.low(k + 1), "vụ" | "ca") {
                 hits.push((k, NUM_CASES));
@@ -247,7 +257,11 @@ pub(crate) fn structural(
     {
         return true;
     }
-    if before(6, &["diện tích tự nhiên", "cách", "dài", "rộng"]) {
+    let measure = matches!(
+        unit,
+        "km" | "km2" | "km²" | "ha" | "m" | "m2" | "mét" | "hải lý"
+    );
+    if measure && before(6, &["diện tích tự nhiên", "cách", "dài", "rộng"]) {
         return true;
     }
     if before(10, &["số phiếu", "phiếu bầu", "tín nhiệm", "trúng cử"]) {

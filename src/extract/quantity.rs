@@ -97,7 +97,7 @@ pub(crate) fn quantity_at(t: &Toks<'_>, i: usize) -> Option<Quantity> {
     }
     if i > 0
         && blocked_prefix(t.low(i - 1))
-        && !(t.low(i - 1) == "số" && t.low(i.wrapping_sub(2)) == "tổng")
+        && !(t.low(i - 1) == "số" && matches!(t.low(i.wrapping_sub(2)), "tổng" | "dân"))
     {
         return None;
     }
