@@ -264,6 +264,11 @@ pub(crate) fn structural(
     if measure && before(6, &["diện tích tự nhiên", "cách", "dài", "rộng"]) {
         return true;
     }
+    // A competition cluster of districts is no administrative unit: its totals are not facts.
+    if before(10, &["cụm thi đua", "toàn cụm"]) || after(4, &["cụm thi đua", "toàn cụm"])
+    {
+        return true;
+    }
     if before(10, &["số phiếu", "phiếu bầu", "tín nhiệm", "trúng cử"]) {
         return true;
     }

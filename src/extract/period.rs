@@ -205,7 +205,34 @@ fn mention_at(
         // "đến nay", "hiện nay", "tính đến nay": the report's year (a review published in
         // January–March reports on the year before).
         "đến" | "tới" | "hiện" if published.is_some() => {
-            let e = t.any_at(i, &["đến nay", "tới nay", "hiện nay", "đến thời điểm này"])?;
+            let e = t
+                .any_at(
+                    i,
+                    &[
+                        "đến nay",
+                        "tới nay",
+                        "hiện nay",
+                        "hiện tại",
+                        "đến thời điểm này",
+                    ],
+                )
+                .or_else(|| {
+                    // "Hiện huyện có 14/14 xã", "hiện có", "hiện đã": the state at the report.
+                    (w == "hiện"
+                        && matches!(
+                            t.low(i + 1),
+                            "có" | "đã"
+                                | "đang"
+                                | "toàn"
+                                | "huyện"
+                                | "xã"
+                                | "tỉnh"
+                                | "thị"
+                                | "phường"
+                                | "thành"
+                        ))
+                    .then_some(i + 1)
+                })?;
             Some((Period::Year(last_year(published?)), e, false))
         }
         "giai" | "nhiệm" | "thời" => {

@@ -268,14 +268,28 @@ impl<'a, 'g> Article<'a, 'g> {
                 return (Some(m.period), m.deadline);
             }
         }
+        // "tăng từ 38,98 triệu đồng năm 2018 lên 42,14 triệu đồng năm 2019": a year right
+        // after the unit is the number's own, even inside a "từ ... lên" comparison.
+        {
+            let k = ms.partition_point(|m| m.at < after);
+            if let Some(m) = ms
+                .get(k)
+                .filter(|m| m.at == after && self.t.low(after) == "năm")
+            {
+                return (Some(m.period), m.deadline);
+            }
+        }
         let split = ms.partition_point(|m| m.at < at);
         let before = ms[..split].iter().rev().take(64).filter(|m| !m.ignore);
         let in_clause_before = before.clone().find(|m| m.at >= c.start);
+        // A period after the number is its own only within the same stretch of the clause
+        // ("đạt 500 tỷ đồng năm 2023"), not past a comma that starts another figure.
         let in_clause_after = ms[split..]
             .iter()
             .take(64)
             .find(|m| !m.ignore && m.at > at)
-            .filter(|m| m.at < c.end);
+            .filter(|m| m.at < c.end)
+            .filter(|m| !(after..m.at).any(|k| self.t.is_punct(k, ',')));
         let in_sent_before = before.clone().find(|m| m.at >= s.start);
         match in_clause_before.or(in_clause_after).or(in_sent_before) {
             Some(m) => (Some(m.period), m.deadline),

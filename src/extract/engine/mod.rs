@@ -206,7 +206,10 @@ fn reference_date(t: &Toks<'_>, title_end: usize) -> Option<NaiveDate> {
         .iter()
         .find(|m| !m.ignore && !m.deadline && !matches!(m.period, Period::Span(..)))
         .or_else(|| ms.iter().find(|m| !m.ignore))
-        .map(|m| m.period.year());
+        .map(|m| m.period.year())
+        // Only a comparison base is stated ("tăng 3,2% so với cuối năm 2021"): the report is
+        // of the year after it.
+        .or_else(|| ms.iter().find(|m| m.ignore).map(|m| m.period.year() + 1));
     NaiveDate::from_ymd_opt(title.or(body)?, 7, 1)
 }
 
