@@ -305,7 +305,17 @@ pub(crate) fn structural(
     {
         return true;
     }
-    if after(2, &["trở lên", "trở xuống"]) || before(3, &["mốc", "ngưỡng"]) {
+    // "145 mô hình cho thu nhập trên 100 triệu đồng/năm": what qualifies the counted things.
+    if before(
+        3,
+        &[
+            "mốc",
+            "ngưỡng",
+            "cho thu nhập",
+            "mang lại thu nhập",
+            "có thu nhập",
+        ],
+    ) {
         return true;
     }
     // "74 huyện nghèo nhất cả nước" (the phrase right after the noun), not "đứng đầu cả nước".

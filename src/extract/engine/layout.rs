@@ -36,9 +36,22 @@ impl<'a, 'g> Article<'a, 'g> {
         let title_end_char = self.cursor.span(self.norm, bytes, bytes)[0];
         let (head, body): (Vec<&Fact>, Vec<&Fact>) =
             self.out.iter().partition(|f| f.span[0] < title_end_char);
+        // Headlines round ("trên 460 tỉ đồng" for the body's 464): a body figure of the same
+        // unit within 5 % (10 % when the headline says "trên", "gần", "hơn") is the same one.
         let repeated: Vec<bool> = head
             .iter()
-            .map(|h| body.iter().any(|b| b.value == h.value && b.unit == h.unit))
+            .map(|h| {
+                // A rate is exact: 11,5% and 12,1% are two figures.
+                let tol = match (h.unit.as_str(), h.approx) {
+                    ("%", _) => 0.0,
+                    (_, true) => 0.10,
+                    _ => 0.05,
+                };
+                body.iter().any(|b| {
+                    b.unit == h.unit
+                        && (b.value - h.value).abs() <= tol * b.value.abs().max(h.value.abs())
+                })
+            })
             .collect();
         let mut i = 0;
         self.out.retain(|f| {

@@ -354,7 +354,35 @@ impl<'a, 'g> Article<'a, 'g> {
             if let Some(m) = setter {
                 state = Some(m.period);
             }
+            // A lead-in ("Đại hội xác định một số chỉ tiêu cụ thể đến năm 2030: ...") makes
+            // the rest of its paragraph a list of targets for the period it names.
+            if let Some(p) = self.lead_in(s, &mentions) {
+                target_para = Some(s.para);
+                if let Some(p) = p {
+                    state = Some(p);
+                }
+            }
         }
+    }
+
+    /// A sentence that opens with a lead-in to a list of targets: words before a colon that
+    /// name targets (`chỉ tiêu`, `mục tiêu`, `phấn đấu`...) or a deadline, with no figure of
+    /// their own. Returns the period the lead-in names, if any.
+    fn lead_in(&self, s: &Sentence, mentions: &[Mention]) -> Option<Option<Period>> {
+        let t = &self.t;
+        let colon = (s.start..s.end).find(|&k| t.is_punct(k, ':'))?;
+        let in_mention = |k: usize| mentions.iter().any(|m| m.at <= k && k < m.end);
+        if (s.start..colon).any(|k| t.is_num(k) && !in_mention(k)) {
+            return None;
+        }
+        let named = mentions
+            .iter()
+            .find(|m| m.at < colon && !m.ignore)
+            .map(|m| m.period);
+        let deadline = mentions.iter().any(|m| m.at < colon && m.deadline);
+        let cue = t.contains_any(s.start, colon, HEADING_CUES);
+        let goal = t.contains_any(s.start, colon, TARGET_CUES) || deadline;
+        (cue && goal || deadline).then_some(named)
     }
 
     /// A clause without numbers that announces a list of targets.
