@@ -62,7 +62,11 @@ const CUES: &[(&str, u8)] = &[
     ("đại biểu", ATTENDANCE),
     ("tham gia hội nghị", ATTENDANCE),
     ("trao tặng", DONATION),
-    ("ủng hộ", DONATION),
+    ("ủng hộ tiền", DONATION),
+    ("ủng hộ quỹ", DONATION),
+    ("ủng hộ số tiền", DONATION),
+    ("ủng hộ người", DONATION),
+    ("ủng hộ gia đình", DONATION),
     ("quyên góp", DONATION),
     ("tặng quà", DONATION),
     ("trao quà", DONATION),
@@ -262,6 +266,23 @@ pub(crate) fn structural(
         "km" | "km2" | "km²" | "ha" | "m" | "m2" | "mét" | "hải lý"
     );
     if measure && before(6, &["diện tích tự nhiên", "cách", "dài", "rộng"]) {
+        return true;
+    }
+    // "11 xã có tỷ lệ nghèo trên 60%": a threshold that sorts unnamed units.
+    if unit == "%"
+        && (lo..cue).any(|k| {
+            t.is_num(k)
+                && matches!(
+                    t.low(k + 1),
+                    "xã" | "huyện" | "thôn" | "bản" | "ấp" | "phường"
+                )
+                && t.low(k + 2) == "có"
+        })
+    {
+        return true;
+    }
+    // "trao ủng hộ 500 triệu đồng", "quyên góp được 20 triệu đồng": one gift.
+    if before(2, &["ủng hộ", "quyên góp", "tài trợ"]) {
         return true;
     }
     // A competition cluster of districts is no administrative unit: its totals are not facts.

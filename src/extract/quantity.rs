@@ -78,6 +78,27 @@ fn num(t: &Toks<'_>, i: usize) -> Option<Number> {
     parse_number(t.low(i)).filter(|n| !n.leading_zero)
 }
 
+/// "08/15 xã", "01 thị trấn": administrative writing pads small counts with a zero. A one- or
+/// two-digit number with a leading zero is a count when a counted noun (or `/N noun`) follows.
+fn small_leading_zero_count(t: &Toks<'_>, i: usize) -> Option<Number> {
+    let w = t.low(i);
+    if !t.is_num(i) || w.len() != 2 || !w.starts_with('0') {
+        return None;
+    }
+    let n = parse_number(w)?;
+    let next = if t.is_punct(i + 1, '/') && t.is_num(i + 2) {
+        i + 3
+    } else {
+        i + 1
+    };
+    match_unit(t, next)
+        .filter(|u| u.class == UnitClass::Count && u.scale == 1.0)
+        .map(|_| Number {
+            leading_zero: false,
+            ..n
+        })
+}
+
 fn glued(t: &Toks<'_>, i: usize) -> bool {
     t.get(i).is_some_and(|x| !x.space_before)
 }
@@ -101,7 +122,7 @@ pub(crate) fn quantity_at(t: &Toks<'_>, i: usize) -> Option<Quantity> {
     {
         return None;
     }
-    let n = num(t, i)?;
+    let n = num(t, i).or_else(|| small_leading_zero_count(t, i))?;
     let mut k = i + 1;
     let mut total = None;
     let mut high = None;
@@ -120,10 +141,16 @@ pub(crate) fn quantity_at(t: &Toks<'_>, i: usize) -> Option<Quantity> {
         if i > 0 && DATE_CUES.contains(&t.low(i - 1)) {
             return None;
         }
-        if n.value > b.value || b.value <= 0.0 {
+        if b.value <= 0.0 {
             return None;
         }
-        total = Some(b.value);
+        // "127/120 đảng viên", "2.110,4/2.106 tỷ đồng": actual over plan, not a part of a
+        // whole; the value stands without a total (LABELING.md).
+        let actual_over_plan =
+            n.value > b.value || match_unit(t, k + 2).is_some_and(|u| u.class != UnitClass::Count);
+        if !actual_over_plan {
+            total = Some(b.value);
+        }
         k += 2;
     } else if t.is_punct(k, ':') && glued(t, k) && t.is_num(k + 1) && glued(t, k + 1) {
         // "8:30", "1.5.2024" pieces.
@@ -185,10 +212,6 @@ pub(crate) fn quantity_at(t: &Toks<'_>, i: usize) -> Option<Quantity> {
     }
     // Ages: "5 người 80 tuổi" is fine, "80 tuổi" never reaches here; "người" + "tuổi" is.
     if t.low(unit.end) == "tuổi" {
-        return None;
-    }
-    // Ratios need a counted noun.
-    if total.is_some() && unit.class != UnitClass::Count {
         return None;
     }
     finish(t, i, k, n, total, high, unit)

@@ -377,7 +377,16 @@ impl<'a, 'g> Article<'a, 'g> {
                 continue;
             }
             if let Some(m) = area::raw_mention_at(t, k) {
-                if m.end <= at {
+                // "Phó Chủ tịch UBND TP Hải Phòng và 200 đại biểu": a person's office names
+                // where they work, not what the number is about.
+                let office = (k.saturating_sub(4)..k).any(|j| {
+                    t.any_at(
+                        j,
+                        &["chủ tịch", "bí thư", "giám đốc", "ủy viên", "trưởng ban"],
+                    )
+                    .is_some()
+                });
+                if m.end <= at && !office {
                     let r = self.res.resolve(t, &m, self.subject.as_ref());
                     if r.unit.is_some() || !m.committee {
                         return Some((r, true));

@@ -17,7 +17,11 @@ impl<'a, 'g> Article<'a, 'g> {
         clause_first: usize,
     ) -> Option<(Fact, usize)> {
         let t = &self.t;
-        if neg.blocks(q.unit.class)
+        // "200 đại biểu đại diện cho 1.450 đảng viên của 37 tổ chức cơ sở đảng": what the
+        // delegates represent is the membership, not the attendance.
+        let represented = (q.cue_start.saturating_sub(12).max(c.start)..q.cue_start)
+            .any(|k| t.any_at(k, &["đại diện cho", "thay mặt cho"]).is_some());
+        if (neg.blocks(q.unit.class) && !represented)
             || q.unit.price_like
             || negative::in_progress(t, lo, q.cue_start)
             || negative::structural(
@@ -57,6 +61,27 @@ impl<'a, 'g> Article<'a, 'g> {
             }
             _ => before,
         };
+        // "Toàn huyện có 15 xã và 01 thị trấn": the composition of a unit, not a result (a
+        // count of units is a fact when something is said of them: "15 xã đạt chuẩn").
+        // "có 12 xã và 01 thị trấn": the second count of the same composition.
+        let composition_before = matches!(t.low(q.cue_start.wrapping_sub(1)), "có" | "gồm")
+            || (matches!(t.low(q.cue_start.wrapping_sub(1)), "và" | ",")
+                && (q.cue_start.saturating_sub(5)..q.cue_start.saturating_sub(1)).any(|k| {
+                    t.is_num(k)
+                        && matches!(t.low(k.wrapping_sub(1)), "có" | "gồm")
+                        && match_unit(t, k + 1)
+                            .is_some_and(|u| u.level_noun && u.end + 1 == q.cue_start)
+                }));
+        if q.unit.level_noun
+            && composition_before
+            && (q.end >= c.end
+                || t.is_punct(q.end, ',')
+                || t.is_punct(q.end, '.')
+                || t.is_punct(q.end, ';')
+                || t.low(q.end) == "và")
+        {
+            return None;
+        }
         // "với giá 4,2 tỷ đồng", "giá lúa 7.000 đồng": the price of one good.
         if q.unit.class == UnitClass::Money && t.low(q.cue_start.wrapping_sub(1)) == "giá" {
             return None;
@@ -72,8 +97,13 @@ impl<'a, 'g> Article<'a, 'g> {
                 .get(clause_first..)
                 .and_then(|fs| fs.last())
                 .or_else(|| self.out.get(ctx.sent_first..).and_then(|fs| fs.last()));
+            // "nuôi tôm 1.916 ha, đạt 5.300 tấn": a second figure of the same subject in
+            // another unit continues the clause's metric too.
+            let same_clause = self.out.len() > clause_first;
             match prev {
-                Some(prev) if prev.unit_base == q.unit.base => Some(prev.metric.clone()),
+                Some(prev) if prev.unit_base == q.unit.base || same_clause => {
+                    Some(prev.metric.clone())
+                }
                 _ => return None,
             }
         } else {

@@ -179,6 +179,21 @@ pub(crate) fn run(tax: &Taxonomy, gaz: &Gazetteer, text: &str, opts: &ExtractOpt
     a.drop_title_repeats(&sents);
     a.tables(&sents);
     a.out.sort_by_key(|f| f.span[0]);
+    // One number for one fact is reported once, however often the text repeats it (the
+    // delegates "đại diện cho 697 đảng viên" after "Đảng bộ có 697 đảng viên").
+    let mut seen = std::collections::HashSet::new();
+    // Only counts: "đạt 100%" twice in a list are two indicators.
+    a.out.retain(|f| {
+        f.unit_base.as_deref() != Some("count")
+            || f.value < 10.0
+            || seen.insert((
+                f.area.clone(),
+                f.value.to_bits(),
+                f.unit.clone(),
+                f.year,
+                f.kind,
+            ))
+    });
     if title_chars > 0 {
         for f in a.out.iter_mut() {
             if f.span[0] < title_chars {
@@ -294,10 +309,12 @@ impl<'a, 'g> Article<'a, 'g> {
             cues.clear();
             let t = &self.t;
             kind_cues().scan(t, s.start, s.end, |i, tag, e| {
-                // "đạt 107% mục tiêu" is a share of plan; "để đạt mục tiêu" is a goal.
+                // "đạt 107% mục tiêu", "đạt và vượt so với kế hoạch đề ra" measure against a
+                // plan; "để đạt mục tiêu" is a goal.
                 let after_pct = i > 0
                     && (t.is_punct(i - 1, '%')
-                        || matches!(t.low(i - 1), "với" | "vượt" | "đạt" | "so"))
+                        || (i.saturating_sub(3)..i)
+                            .any(|k| matches!(t.low(k), "với" | "vượt" | "đạt" | "so")))
                     && t.low(i.wrapping_sub(2)) != "để";
                 // "huyện Giao Thủy" is a name, not "huyện giao" (assigned by the district).
                 let in_name = (i + 1..e).any(|k| t.get(k).is_some_and(|x| x.upper));
