@@ -395,6 +395,7 @@ pub(crate) fn blocked_prefix(w: &str) -> bool {
             | "tháng"
             | "ngày"
             | "quý"
+            | "quí"
             | "số"
             | "thứ"
             | "khóa"

@@ -289,7 +289,7 @@ fn mention_at(
                 _ => None,
             }
         }
-        "quý" => {
+        "quý" | "quí" => {
             let q = roman(t.low(i + 1))?;
             match year_suffix(t, i + 2) {
                 Some((y, end)) => Some((Period::Quarter(y, q), end, false)),

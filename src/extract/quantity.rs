@@ -268,6 +268,7 @@ const YOY_WORDS: &[&str] = &[
     "năm",
     "tháng",
     "quý",
+    "quí",
     "kỳ",
     "cuối năm",
     "đầu năm",

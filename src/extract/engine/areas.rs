@@ -41,11 +41,23 @@ pub(super) fn find_subject<'g>(
     if let Some(r) = named_in(&res, t, title, &mut fallback) {
         return Some(r);
     }
-    if let Some(r) = bare_title_unit(&res, t, title, title_end) {
-        return Some(r);
-    }
-    if let Some(r) = named_in(&res, t, lead, &mut fallback) {
-        return Some(r);
+    let bare = bare_title_unit(&res, t, title, title_end);
+    let in_lead = named_in(&res, t, lead, &mut fallback);
+    match (bare, in_lead) {
+        // "Long An có 22 xã đạt chuẩn ..." over a lead on "xã Vĩnh Công, huyện Châu Thành,
+        // tỉnh Long An": the province in the title is the context, the lead's unit the subject.
+        (Some(b), Some(l))
+            if b.level == Level::Province
+                && l.level != Level::Province
+                && l.province
+                    .as_deref()
+                    .is_some_and(|p| same_province(gaz, p, &b.name)) =>
+        {
+            return Some(l)
+        }
+        (Some(b), _) => return Some(b),
+        (None, Some(l)) => return Some(l),
+        (None, None) => {}
     }
     if fallback.is_some() {
         return fallback;
@@ -264,7 +276,9 @@ fn resolve_bare<'g>(
     };
     // The body's own reference decides the level; a name of another level is not the subject
     // ("Quê hương Hoàng đế Quang Trung" in a report on a district is no ward Quang Trung).
-    if let Some(c) = cue {
+    // "toàn tỉnh" in an article on a district compares it with its province: a province cue
+    // says nothing of the subject's level.
+    if let Some(c) = cue.filter(|c| *c != "tỉnh") {
         return cands
             .iter()
             .find(|a| a.unit_type == c || (c == "thành phố" && a.unit_type.starts_with(c)))
@@ -404,6 +418,9 @@ impl<'a, 'g> Article<'a, 'g> {
             if let Some((a, _)) = self.bare_list_unit(k, at, c.start) {
                 return Some((a, true));
             }
+            if self.names_subject(k, at) {
+                return self.subject.clone().map(|a| (a, true));
+            }
         }
         if let Some(f) = ctx.frame {
             if let Some(m) = area::raw_mention_at(t, f) {
@@ -509,6 +526,46 @@ impl<'a, 'g> Article<'a, 'g> {
             _ => return None,
         };
         Some((self.res.unit_ref_spelled(a, &name), end))
+    }
+
+    /// The subject named bare at `k` ("Phú Quốc chỉ đón 62.544 lượt khách" in an article on
+    /// thành phố Phú Quốc), so that it outweighs a unit named earlier in the sentence.
+    pub(super) fn names_subject(&self, k: usize, limit: usize) -> bool {
+        let t = &self.t;
+        let Some(subj) = self.subject.as_ref() else {
+            return false;
+        };
+        if !(t.is_word(k) && t.toks[k].upper)
+            || (k > 0 && t.is_word(k - 1) && t.toks[k - 1].upper)
+            || (k > 0
+                && matches!(
+                    t.low(k - 1),
+                    "huyện"
+                        | "xã"
+                        | "tỉnh"
+                        | "phố"
+                        | "quận"
+                        | "phường"
+                        | "trấn"
+                        | "tx"
+                        | "tp"
+                        | "tt"
+                        | "."
+                        | "khu"
+                        | "đảo"
+                ))
+        {
+            return false;
+        }
+        let bare = match subj.unit {
+            Some(u) => u.name.as_str(),
+            None => subj.name.split_once(' ').map_or("", |(_, n)| n),
+        };
+        let n = bare.split_whitespace().count();
+        n > 0
+            && k + n <= limit
+            && crate::text::name_key(&metric::text_of(t, (k, k + n))) == crate::text::name_key(bare)
+            && !(k + n < t.len() && t.is_word(k + n) && t.toks[k + n].upper)
     }
 
     pub(super) fn generic(&self, lvl: Option<Level>) -> Option<AreaRef<'g>> {

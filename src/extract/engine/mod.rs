@@ -79,8 +79,8 @@ const ATTR_GLUE: &[&str] = &[",", "(", ")", "-", "và", "đồng thời", "trong
 /// Words of an attribute's tail (`so với cùng kỳ năm 2022`, `kế hoạch tỉnh giao`).
 const TAIL_WORDS: &[&str] = &[
     "so", "với", "kế", "hoạch", "kh", "dự", "toán", "chỉ", "tiêu", "nghị", "quyết", "mục", "cùng",
-    "kỳ", "năm", "trước", "tháng", "quý", "đề", "ra", "giao", "tỉnh", "huyện", "/", "đặt", "của",
-    "nay", "ngoái", "cả", "trung", "ương", "hđnd", "đầu",
+    "kỳ", "năm", "trước", "tháng", "quý", "quí", "đề", "ra", "giao", "tỉnh", "huyện", "/", "đặt",
+    "của", "nay", "ngoái", "cả", "trung", "ương", "hđnd", "đầu",
 ];
 /// Words that start an attribute before its number (`đạt`, `tăng`, `bằng`, `vượt`).
 const ATTR_START: &[&str] = &[
@@ -206,6 +206,12 @@ pub(crate) fn run(tax: &Taxonomy, gaz: &Gazetteer, text: &str, opts: &ExtractOpt
     a.out
 }
 
+/// "Chương trình mục tiêu quốc gia" (and its short forms) at `i`: the name of a national
+/// programme, whose "mục tiêu" announces no target.
+fn programme_name(t: &Toks<'_>, i: usize) -> bool {
+    t.phrase_at(i, "mục tiêu").is_some() && t.phrase_at(i + 2, "quốc gia").is_some()
+}
+
 /// Without a publication date the period comes from the text: the first period the title
 /// states, else the first the lead states, stands for the report's date (the middle of that
 /// year), so that "năm nay", "đến nay" and undated figures take that year.
@@ -316,8 +322,10 @@ impl<'a, 'g> Article<'a, 'g> {
                         || (i.saturating_sub(3)..i)
                             .any(|k| matches!(t.low(k), "với" | "vượt" | "đạt" | "so")))
                     && t.low(i.wrapping_sub(2)) != "để";
-                // "huyện Giao Thủy" is a name, not "huyện giao" (assigned by the district).
-                let in_name = (i + 1..e).any(|k| t.get(k).is_some_and(|x| x.upper));
+                // "huyện Giao Thủy" is a name, not "huyện giao" (assigned by the district);
+                // "chương trình mục tiêu quốc gia" names a programme, not a goal.
+                let in_name =
+                    (i + 1..e).any(|k| t.get(k).is_some_and(|x| x.upper)) || programme_name(t, i);
                 if !(in_name || tag == TAG_TARGET && after_pct) {
                     cues.push((i, tag));
                 }
@@ -397,8 +405,11 @@ impl<'a, 'g> Article<'a, 'g> {
             .find(|m| m.at < colon && !m.ignore)
             .map(|m| m.period);
         let deadline = mentions.iter().any(|m| m.at < colon && m.deadline);
-        let cue = t.contains_any(s.start, colon, HEADING_CUES);
-        let goal = t.contains_any(s.start, colon, TARGET_CUES) || deadline;
+        let has = |set: &[&str]| {
+            (s.start..colon).any(|k| t.any_at(k, set).is_some() && !programme_name(t, k))
+        };
+        let cue = has(HEADING_CUES);
+        let goal = has(TARGET_CUES) || deadline;
         (cue && goal || deadline).then_some(named)
     }
 
