@@ -251,13 +251,22 @@ pub(crate) fn structural(
     unit: &str,
     ratio: bool,
 ) -> bool {
-    let before = |n: usize, words: &[&str]| {
-        let from = cue.saturating_sub(n).max(lo);
-        (from..cue).any(|k| t.any_at(k, words).is_some())
-    };
-    let after = |n: usize, words: &[&str]| (end..end + n).any(|k| t.any_at(k, words).is_some());
-    if before(8, &["sáp nhập", "hợp nhất", "nhập"])
-        && t.contains_any(lo, end, &["trên cơ sở", "sáp nhập", "hợp nhất"])
+    // One scan of the words before (up to 25) and after (up to 6) the number; each rule then
+    // asks how far back its cue stood. Measured: the rules as separate phrase searches cost a
+    // tenth of the whole extraction on real paragraphs.
+    let from = cue.saturating_sub(25).max(lo);
+    let mut near = [usize::MAX; S_COUNT]; // distance before the number, per tag
+    let mut after = 0u32; // tags seen after the unit, stopping at a rank verb
+    structural_cues().scan(t, from, cue, |i, tag, _| {
+        near[usize::from(tag)] = near[usize::from(tag)].min(cue - i);
+    });
+    let stop = (end..(end + 6).min(t.len()))
+        .find(|&k| !t.is_word(k) || matches!(t.low(k), "đứng" | "xếp" | "đạt" | "là"))
+        .unwrap_or((end + 6).min(t.len()));
+    structural_cues().scan(t, end, stop, |_, tag, _| after |= 1 << tag);
+    let before = |tag: u8, n: usize| near[usize::from(tag)] <= n;
+    let after = |tag: u8| after & (1 << tag) != 0;
+    if before(S_MERGE, 8) && t.contains_any(lo, end, &["trên cơ sở", "sáp nhập", "hợp nhất"])
     {
         return true;
     }
@@ -265,12 +274,12 @@ pub(crate) fn structural(
         unit,
         "km" | "km2" | "km²" | "ha" | "m" | "m2" | "mét" | "hải lý"
     );
-    if measure && before(6, &["diện tích tự nhiên", "cách", "dài", "rộng"]) {
+    if measure && before(S_TERRITORY, 6) {
         return true;
     }
     // "11 xã có tỷ lệ nghèo trên 60%": a threshold that sorts unnamed units.
     if unit == "%"
-        && (lo..cue).any(|k| {
+        && (lo.max(cue.saturating_sub(25))..cue).any(|k| {
             t.is_num(k)
                 && matches!(
                     t.low(k + 1),
@@ -282,68 +291,87 @@ pub(crate) fn structural(
         return true;
     }
     // "trao ủng hộ 500 triệu đồng", "quyên góp được 20 triệu đồng": one gift.
-    if before(2, &["ủng hộ", "quyên góp", "tài trợ"]) {
+    if before(S_GIFT, 2) {
         return true;
     }
     // A competition cluster of districts is no administrative unit: its totals are not facts.
-    if before(10, &["cụm thi đua", "toàn cụm"]) || after(4, &["cụm thi đua", "toàn cụm"])
-    {
+    if before(S_CLUSTER, 10) || after(S_CLUSTER) {
         return true;
     }
-    if before(10, &["số phiếu", "phiếu bầu", "tín nhiệm", "trúng cử"]) {
+    if before(S_VOTE, 10) {
         return true;
     }
-    if matches!(unit, "đồng chí" | "người" | "ủy viên")
-        && t.contains_any(
-            cue.saturating_sub(25).max(lo),
-            cue,
-            &[
-                "ban chấp hành",
-                "ban thường vụ",
-                "bch",
-                "chỉ định",
-                "ủy ban kiểm tra",
-                "bầu",
-            ],
-        )
-    {
+    if matches!(unit, "đồng chí" | "người" | "ủy viên") && before(S_COMMITTEE, 25) {
         return true;
     }
-    if unit == "chỉ tiêu"
-        && !ratio
-        && (before(
-            3,
-            &[
-                "thông qua",
-                "đề ra",
-                "xác định",
-                "với",
-                "gồm",
-                "đặt ra",
-                "ban hành",
-            ],
-        ) || after(2, &["cụ thể", "chủ yếu", "mà", "đề ra", "đặt ra"]))
-    {
+    if unit == "chỉ tiêu" && !ratio && (before(S_ADOPT, 3) || after(S_ADOPTED)) {
         return true;
     }
     // "145 mô hình cho thu nhập trên 100 triệu đồng/năm": what qualifies the counted things.
-    if before(
-        3,
-        &[
-            "mốc",
-            "ngưỡng",
-            "cho thu nhập",
-            "mang lại thu nhập",
-            "có thu nhập",
-        ],
-    ) {
+    if before(S_THRESHOLD, 3) {
         return true;
     }
     // "74 huyện nghèo nhất cả nước" (the phrase right after the noun), not "đứng đầu cả nước".
-    let national_after = (end..end + 5)
-        .take_while(|&k| t.is_word(k) && !matches!(t.low(k), "đứng" | "xếp" | "đạt" | "là"))
-        .any(|k| t.any_at(k, &["cả nước", "toàn quốc"]).is_some());
-    national_after || before(8, &["cả nước", "toàn quốc"])
+    after(S_NATIONAL) || before(S_NATIONAL, 8)
+}
+
+const S_MERGE: u8 = 0;
+const S_TERRITORY: u8 = 1;
+const S_GIFT: u8 = 2;
+const S_CLUSTER: u8 = 3;
+const S_VOTE: u8 = 4;
+const S_COMMITTEE: u8 = 5;
+const S_ADOPT: u8 = 6;
+const S_ADOPTED: u8 = 7;
+const S_THRESHOLD: u8 = 8;
+const S_NATIONAL: u8 = 9;
+const S_COUNT: usize = 10;
+
+fn structural_cues() -> &'static PhraseSet {
+    static S: OnceLock<PhraseSet> = OnceLock::new();
+    S.get_or_init(|| {
+        PhraseSet::new(&[
+            ("sáp nhập", S_MERGE),
+            ("hợp nhất", S_MERGE),
+            ("nhập", S_MERGE),
+            ("diện tích tự nhiên", S_TERRITORY),
+            ("cách", S_TERRITORY),
+            ("dài", S_TERRITORY),
+            ("rộng", S_TERRITORY),
+            ("ủng hộ", S_GIFT),
+            ("quyên góp", S_GIFT),
+            ("tài trợ", S_GIFT),
+            ("cụm thi đua", S_CLUSTER),
+            ("toàn cụm", S_CLUSTER),
+            ("số phiếu", S_VOTE),
+            ("phiếu bầu", S_VOTE),
+            ("tín nhiệm", S_VOTE),
+            ("trúng cử", S_VOTE),
+            ("ban chấp hành", S_COMMITTEE),
+            ("ban thường vụ", S_COMMITTEE),
+            ("bch", S_COMMITTEE),
+            ("chỉ định", S_COMMITTEE),
+            ("ủy ban kiểm tra", S_COMMITTEE),
+            ("bầu", S_COMMITTEE),
+            ("thông qua", S_ADOPT),
+            ("đề ra", S_ADOPT),
+            ("xác định", S_ADOPT),
+            ("với", S_ADOPT),
+            ("gồm", S_ADOPT),
+            ("đặt ra", S_ADOPT),
+            ("ban hành", S_ADOPT),
+            ("cụ thể", S_ADOPTED),
+            ("chủ yếu", S_ADOPTED),
+            ("mà", S_ADOPTED),
+            ("mốc", S_THRESHOLD),
+            ("ngưỡng", S_THRESHOLD),
+            ("cho thu nhập", S_THRESHOLD),
+            ("mang lại thu nhập", S_THRESHOLD),
+            ("có thu nhập", S_THRESHOLD),
+            ("cả nước", S_NATIONAL),
+            ("toàn quốc", S_NATIONAL),
+        ])
+    })
 }
 
 /// True when the words between `from` and the number at `at` put it in progress (`đang thẩm

@@ -561,6 +561,10 @@ impl<'a, 'g> Article<'a, 'g> {
             Some(u) => u.name.as_str(),
             None => subj.name.split_once(' ').map_or("", |(_, n)| n),
         };
+        // Cheap test first: the first word as written (names are capitalised alike).
+        if bare.split_whitespace().next() != Some(t.raw(k)) {
+            return false;
+        }
         let n = bare.split_whitespace().count();
         n > 0
             && k + n <= limit
