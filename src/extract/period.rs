@@ -183,6 +183,24 @@ fn is_comparison(t: &Toks<'_>, from: usize, i: usize) -> bool {
 /// of the numbers around it: "Đại hội Đảng bộ xã Y lần thứ I, nhiệm kỳ 2025-2030", "HĐND huyện
 /// khóa VI, nhiệm kỳ 2016 - 2021". Such a name sets no period for what follows.
 fn is_event_name(t: &Toks<'_>, from: usize, i: usize) -> bool {
+    // "theo Bộ tiêu chí huyện nông thôn mới giai đoạn 2021-2025", "Chương trình ... giai đoạn
+    // 2021-2030": the span names a programme.
+    let near = i.saturating_sub(8).max(from);
+    if (near..i).any(|k| {
+        t.any_at(
+            k,
+            &[
+                "bộ tiêu chí",
+                "chương trình",
+                "đề án",
+                "quy hoạch",
+                "chiến lược",
+            ],
+        )
+        .is_some()
+    }) {
+        return true;
+    }
     let lo = i.saturating_sub(16).max(from);
     (lo..i).any(|k| {
         t.phrase_at(k, "đại hội").is_some()
@@ -363,12 +381,15 @@ fn mention_at(
         }
         _ if small_num(t, i).is_some()
             && t.low(i + 1) == "năm"
-            && t.any_at(i + 2, &["qua", "vừa qua", "gần đây"]).is_some() =>
+            && (t.any_at(i + 2, &["qua", "vừa qua", "gần đây"]).is_some()
+                || matches!(t.low(i.wrapping_sub(1)), "trong" | "sau" | "qua")) =>
         {
-            // "5 năm qua": the years up to the report.
+            // "5 năm qua", "trong 10 năm thực hiện", "sau 12 năm": the years up to the report.
             let p = published?;
             let n = i32::from(small_num(t, i)?);
-            let e = t.any_at(i + 2, &["qua", "vừa qua", "gần đây"])?;
+            let e = t
+                .any_at(i + 2, &["qua", "vừa qua", "gần đây"])
+                .unwrap_or(i + 2);
             let y = last_year(p);
             Some((Period::Span(y - n, y), e, false))
         }
@@ -389,6 +410,7 @@ fn mention_at(
 /// Target cues: a number after one of these in its sentence is a plan, goal or forecast.
 pub(crate) const TARGET_CUES: &[&str] = &[
     "phấn đấu",
+    "kế hoạch vốn",
     "mục tiêu",
     "dự kiến",
     "định hướng",

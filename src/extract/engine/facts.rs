@@ -320,7 +320,7 @@ impl<'a, 'g> Article<'a, 'g> {
             .find(|m| !m.ignore && m.at > at)
             .filter(|m| m.at < c.end)
             .filter(|m| !(after..m.at).any(|k| self.t.is_punct(k, ',')));
-        let in_sent_before = before.clone().find(|m| m.at >= s.start);
+        let in_sent_before = before.clone().find(|m| m.at >= s.start && self.governs(m));
         match in_clause_before.or(in_clause_after).or(in_sent_before) {
             Some(m) => (Some(m.period), m.deadline),
             None => match ctx.state {

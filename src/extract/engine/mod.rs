@@ -362,6 +362,7 @@ impl<'a, 'g> Article<'a, 'g> {
                     mentions.iter().rev().find(|m| {
                         !m.ignore
                             && !m.deadline
+                            && self.governs(m)
                             && used
                                 .iter()
                                 .any(|f| f.period.as_deref() == Some(m.period.label().as_str()))
@@ -372,6 +373,7 @@ impl<'a, 'g> Article<'a, 'g> {
                 mentions.iter().rev().find(|m| {
                     !m.ignore
                         && !m.deadline
+                        && self.governs(m)
                         && t.any_before(m.at, PASSING).is_none()
                         && t.any_before(m.at.saturating_sub(1), PASSING).is_none()
                 })
@@ -388,6 +390,38 @@ impl<'a, 'g> Article<'a, 'g> {
                 }
             }
         }
+    }
+
+    /// A period that frames what follows ("Năm 2023, ...", "; trong 6 tháng đầu năm, ...",
+    /// "tính đến hết năm 2023") rather than qualifying one metric in passing ("thu nhập bình
+    /// quân đầu người năm 2021 đạt 66 triệu đồng").
+    fn governs(&self, m: &Mention) -> bool {
+        let t = &self.t;
+        let inside_metric = m.at > 0
+            && t.is_word(m.at - 1)
+            && !matches!(
+                t.low(m.at - 1),
+                "trong"
+                    | "đến"
+                    | "hết"
+                    | "cuối"
+                    | "đầu"
+                    | "vào"
+                    | "tính"
+                    | "sau"
+                    | "qua"
+                    | "tới"
+                    | "của"
+                    | "và"
+            );
+        let value_follows = t
+            .any_at(
+                m.end,
+                &["đạt", "ước đạt", "là", "còn", "tăng", "giảm", "chỉ còn"],
+            )
+            .is_some()
+            || t.is_num(m.end);
+        !(inside_metric && value_follows)
     }
 
     /// A sentence that opens with a lead-in to a list of targets: words before a colon that
