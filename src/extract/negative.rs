@@ -274,7 +274,7 @@ pub(crate) fn structural(
         unit,
         "km" | "km2" | "km²" | "ha" | "m" | "m2" | "mét" | "hải lý"
     );
-    if measure && before(S_TERRITORY, 6) {
+    if measure && before(S_TERRITORY, 10) {
         return true;
     }
     // "11 xã có tỷ lệ nghèo trên 60%": a threshold that sorts unnamed units.
@@ -360,6 +360,7 @@ fn structural_cues() -> &'static PhraseSet {
             ("gồm", S_ADOPT),
             ("đặt ra", S_ADOPT),
             ("ban hành", S_ADOPT),
+            ("trong", S_ADOPT),
             ("cụ thể", S_ADOPTED),
             ("chủ yếu", S_ADOPTED),
             ("mà", S_ADOPTED),

@@ -235,7 +235,12 @@ fn finish(
     // "ước tính đạt", "ước thực hiện cả năm đạt": an estimate a few words back.
     let approx = cue.is_some() || (start.saturating_sub(4)..start).any(|k| t.low(k) == "ước");
     // "trên 1 ha", "mỗi 1 ha": a per-unit expression, not an amount.
-    if n.value == 1.0 && matches!(t.low(start.wrapping_sub(1)), "trên" | "mỗi" | "một") {
+    if n.value == 1.0
+        && matches!(
+            t.low(start.wrapping_sub(1)),
+            "trên" | "mỗi" | "một" | "quân" | "/"
+        )
+    {
         return None;
     }
     Some(Quantity {
@@ -321,10 +326,21 @@ pub(crate) fn role(t: &Toks<'_>, q: &Quantity, lo: usize) -> Role {
     if let Some(e) = so_voi {
         k = e;
     }
-    let plan_after = t.any_at(k, PLAN_WORDS).is_some();
+    // "so với HĐND huyện giao", "so với chỉ tiêu UBND tỉnh giao": the base is a plan.
+    let plan_after = t.any_at(k, PLAN_WORDS).is_some()
+        || (so_voi.is_some() && (k..k + 5).any(|j| t.low(j) == "giao"));
+    // "so với dự toán tỉnh giao đạt 142,26%", "giải ngân vốn đầu tư công đạt 68,15%": the
+    // base (or a disbursement, always measured against its plan) comes before the number.
+    let plan_before = (lo.max(q.cue_start.saturating_sub(8))..q.cue_start).any(|j| {
+        (t.low(j) == "so" && t.low(j + 1) == "với" && t.any_at(j + 2, PLAN_WORDS).is_some())
+            || t.phrase_at(j, "giải ngân").is_some()
+    });
     let yoy_after = so_voi.is_some() && t.any_at(k, YOY_WORDS).is_some();
     match q.unit.class {
         UnitClass::Percent => {
+            if plan_before && change.is_none() {
+                return Role::Plan(x);
+            }
             if plan_after {
                 return match change {
                     Some((s, _)) if s > 0.0 => Role::Plan(100.0 + x),

@@ -82,6 +82,19 @@ impl<'a, 'g> Article<'a, 'g> {
         {
             return None;
         }
+        // "2 sản phẩm được chuyển hồ sơ đánh giá cấp tỉnh": not yet achieved.
+        if (q.end..(q.end + 4).min(c.end)).any(|k| {
+            t.any_at(k, &["được chuyển hồ sơ", "chuyển hồ sơ", "đang chờ"])
+                .is_some()
+        }) {
+            return None;
+        }
+        // "mỗi công lãi 2 triệu đồng": money per unit of something is a rate of one holding.
+        if q.unit.class == UnitClass::Money
+            && (q.cue_start.saturating_sub(3).max(c.start)..q.cue_start).any(|k| t.low(k) == "mỗi")
+        {
+            return None;
+        }
         // "với giá 4,2 tỷ đồng", "giá lúa 7.000 đồng": the price of one good.
         if q.unit.class == UnitClass::Money && t.low(q.cue_start.wrapping_sub(1)) == "giá" {
             return None;
