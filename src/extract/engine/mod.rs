@@ -223,14 +223,29 @@ fn reference_date(t: &Toks<'_>, title_end: usize) -> Option<NaiveDate> {
     let title = ms.iter().find(|m| !m.ignore).map(|m| m.period.year());
     ms.clear();
     period::find_mentions(t, title_end, t.len(), None, None, &mut ms);
+    let span = |m: &&Mention| matches!(m.period, Period::Span(..));
     let body = ms
         .iter()
-        .find(|m| !m.ignore && !m.deadline && !matches!(m.period, Period::Span(..)))
+        .find(|m| !m.ignore && !m.deadline && !span(m))
         .or_else(|| ms.iter().find(|m| !m.ignore))
         .map(|m| m.period.year())
         // Only a comparison base is stated ("tăng 3,2% so với cuối năm 2021"): the report is
         // of the year after it.
-        .or_else(|| ms.iter().find(|m| m.ignore).map(|m| m.period.year() + 1));
+        .or_else(|| {
+            ms.iter()
+                .find(|m| {
+                    (m.at.saturating_sub(4)..m.at)
+                        .any(|k| t.low(k) == "so" || t.phrase_at(k, "cùng kỳ").is_some())
+                })
+                .map(|m| m.period.year() + 1)
+        })
+        // Else any year the text names ("Hội ... lần thứ IV năm 2023"), a year before a span.
+        .or_else(|| {
+            ms.iter()
+                .find(|m| !span(m))
+                .or_else(|| ms.first())
+                .map(|m| m.period.year())
+        });
     NaiveDate::from_ymd_opt(title.or(body)?, 7, 1)
 }
 
@@ -531,16 +546,6 @@ impl<'a, 'g> Article<'a, 'g> {
                             self.t.low(q.cue_start.wrapping_sub(1)),
                             "đạt" | "chiếm" | "bằng" | "("
                         );
-                    // "thu nội địa 800 tỷ đồng, chiếm 65% tổng thu": a share of the level just
-                    // stated restates it.
-                    if q.unit.class == UnitClass::Percent
-                        && attaches
-                        && self.t.low(q.cue_start.wrapping_sub(1)) == "chiếm"
-                    {
-                        prev_end = q.end;
-                        attach_end = self.tail_end(q.end, c.end);
-                        continue;
-                    }
                     if q.unit.class == UnitClass::Percent && restates {
                         if let Some(li) = last_level {
                             if let (Some(tot), v) = (self.out[li].total, self.out[li].value) {
