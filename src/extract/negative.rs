@@ -277,6 +277,14 @@ pub(crate) fn structural(
     if measure && before(S_TERRITORY, 10) {
         return true;
     }
+    // "huyện có diện tích trên 81.000 ha": the size of the territory.
+    if measure
+        && t.low(cue.wrapping_sub(1)) == "tích"
+        && t.low(cue.wrapping_sub(2)) == "diện"
+        && t.low(cue.wrapping_sub(3)) == "có"
+    {
+        return true;
+    }
     // "11 xã có tỷ lệ nghèo trên 60%": a threshold that sorts unnamed units.
     if unit == "%"
         && (lo.max(cue.saturating_sub(25))..cue).any(|k| {

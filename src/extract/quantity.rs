@@ -91,8 +91,9 @@ fn small_leading_zero_count(t: &Toks<'_>, i: usize) -> Option<Number> {
     } else {
         i + 1
     };
+    // "06 tỷ USD" too: a padded amount before a scale word.
     match_unit(t, next)
-        .filter(|u| u.class == UnitClass::Count && u.scale == 1.0)
+        .filter(|u| (u.class == UnitClass::Count && u.scale == 1.0) || u.scale > 1.0)
         .map(|_| Number {
             leading_zero: false,
             ..n
@@ -119,6 +120,7 @@ pub(crate) fn quantity_at(t: &Toks<'_>, i: usize) -> Option<Quantity> {
     if i > 0
         && blocked_prefix(t.low(i - 1))
         && !(t.low(i - 1) == "số" && matches!(t.low(i.wrapping_sub(2)), "tổng" | "dân"))
+        && !(t.low(i - 1) == "hạng" && t.low(i.wrapping_sub(2)) == "phân")
     {
         return None;
     }
@@ -363,6 +365,15 @@ pub(crate) fn role(t: &Toks<'_>, q: &Quantity, lo: usize) -> Role {
         // "giảm 312 hộ nghèo", "có thêm 34 doanh nghiệp": a flow of counted things is a fact;
         // "tăng 5 doanh nghiệp so với năm trước" is a difference.
         UnitClass::Count if change.is_some() && so_voi.is_none() => Role::Level,
+        // "vốn đầu tư tăng thêm 2.697 tỷ đồng": added capital, a flow, not a comparison.
+        _ if change.is_some()
+            && so_voi.is_none()
+            && t.low(q.cue_start.wrapping_sub(1)) == "thêm" =>
+        {
+            Role::Level
+        }
+        // "đạt và vượt 46/50 chỉ tiêu": a part of a whole is a level whatever the verb.
+        _ if q.total.is_some() && change.is_none() => Role::Level,
         _ => {
             if change.is_some() || vuot {
                 Role::Drop

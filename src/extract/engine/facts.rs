@@ -138,7 +138,10 @@ impl<'a, 'g> Article<'a, 'g> {
             return None;
         }
         // A score is an indicator only for an index (PCI, PAPI...), not one candidate's exam.
+        // ("11 điểm ô nhiễm": points of a map, counted like places.)
         if q.unit.written == "điểm"
+            && !(q.value.fract() == 0.0
+                && t.get(q.end).is_some_and(|x| t.is_word(q.end) && !x.upper))
             && !t.contains_any(
                 c.start,
                 c.end,
@@ -167,7 +170,9 @@ impl<'a, 'g> Article<'a, 'g> {
         } else {
             ""
         };
-        if (ml.starts_with("giá ") && !ml.starts_with("giá trị"))
+        // "giá hiện hành", "giá so sánh" name a price basis, not the price of a good.
+        let basis = ml.contains("giá hiện hành") || ml.contains("giá so sánh");
+        if (ml.starts_with("giá ") && !ml.starts_with("giá trị") && !basis)
             || ml == "giá"
             || ml.contains("tuổi")
         {
