@@ -204,6 +204,23 @@ pub(crate) fn quantity_at(t: &Toks<'_>, i: usize) -> Option<Quantity> {
             }
         }
     }
+    // "20 chỉ tiêu/21 chỉ tiêu", "43 hộ nghèo/2.254 hộ": a part of a whole written with the
+    // noun on both sides.
+    if total.is_none() && high.is_none() && unit.class == UnitClass::Count {
+        let slash = (unit.end..(unit.end + 4).min(t.len()))
+            .take_while(|&j| t.is_word(j) || t.is_punct(j, '/'))
+            .find(|&j| t.is_punct(j, '/'));
+        if let Some(j) = slash {
+            if let (Some(b), Some(u2)) = (num(t, j + 1), match_unit(t, j + 2)) {
+                if u2.class == UnitClass::Count
+                    && unit.written.starts_with(u2.written.as_str())
+                    && b.value >= n.value
+                {
+                    return finish(t, i, k, n, Some(b.value), None, unit);
+                }
+            }
+        }
+    }
     // A counted noun that is a level word and is followed by a name is an area, not a count:
     // "3 xã Kỳ Châu, Kỳ Đồng".
     if unit.level_noun

@@ -472,9 +472,12 @@ pub(crate) fn mixed_amount(t: &Toks<'_>, i: usize) -> Option<(UnitMatch, f64)> {
 /// Consumes `/word[ word]` groups after a unit ("/người/năm", "/ha"); returns the end index.
 fn per_suffix(t: &Toks<'_>, mut k: usize) -> (usize, usize) {
     let start = k;
+    // "55,3 triệu đồng/KH 55-56 triệu đồng": "/KH" opens the plan figure, it is no "per".
     while t.is_punct(k, '/')
-        && t.get(k + 1)
-            .is_some_and(|x| x.kind == TokKind::Word && !x.space_before)
+        && t.get(k + 1).is_some_and(|x| {
+            x.kind == TokKind::Word && (!x.space_before || matches!(t.low(k + 1), "năm" | "người"))
+        })
+        && !matches!(t.low(k + 1), "kh" | "kế" | "nq" | "ct")
     {
         k += 2;
     }

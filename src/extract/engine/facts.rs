@@ -337,7 +337,10 @@ impl<'a, 'g> Article<'a, 'g> {
             .take(64)
             .find(|m| !m.ignore && m.at > at)
             .filter(|m| m.at < c.end)
-            .filter(|m| !(after..m.at).any(|k| self.t.is_punct(k, ',')));
+            .filter(|m| !(after..m.at).any(|k| self.t.is_punct(k, ',')))
+            // ... and close to it: "giảm ở mức dưới 2% và đạt chuẩn nâng cao vào năm 2022"
+            // dates the second item, not the 2%.
+            .filter(|m| m.at <= after + 3);
         let in_sent_before = before.clone().find(|m| m.at >= s.start && self.governs(m));
         match in_clause_before.or(in_clause_after).or(in_sent_before) {
             Some(m) => (Some(m.period), m.deadline),

@@ -285,6 +285,8 @@ impl<'a, 'g> Article<'a, 'g> {
         // `period_for`), without the "full current year in Q1 = plan" reading.
         let mut state: Option<Period> = None;
         let mut target_para: Option<usize> = None;
+        // The period in force before a lead-in set its own, restored when its list ends.
+        let mut before_lead_in: Option<Option<Period>> = None;
         let mut mentions: Vec<Mention> = Vec::new();
         let mut cues: Vec<(usize, u8)> = Vec::new();
         let mut qs: Vec<(Quantity, Role)> = Vec::new();
@@ -314,6 +316,12 @@ impl<'a, 'g> Article<'a, 'g> {
                     } else {
                         None
                     };
+                    // The list is over: the period its lead-in named was its own.
+                    if target_para.is_none() {
+                        if let Some(saved) = before_lead_in.take() {
+                            state = saved;
+                        }
+                    }
                 }
             }
             let facts_before = self.out.len();
@@ -401,6 +409,7 @@ impl<'a, 'g> Article<'a, 'g> {
             if let Some(p) = self.lead_in(s, &mentions) {
                 target_para = Some(s.para);
                 if let Some(p) = p {
+                    before_lead_in.get_or_insert(state);
                     state = Some(p);
                 }
             }
@@ -444,6 +453,16 @@ impl<'a, 'g> Article<'a, 'g> {
     /// their own. Returns the period the lead-in names, if any.
     fn lead_in(&self, s: &Sentence, mentions: &[Mention]) -> Option<Option<Period>> {
         let t = &self.t;
+        // "Phấn đấu đến năm 2030 xã đạt chuẩn nâng cao. Nghị quyết đề ra ...": a paragraph
+        // that opens on a goal and a deadline is a list of targets.
+        if s.para_start
+            && t.any_at(s.start, &["phấn đấu", "mục tiêu", "định hướng"])
+                .is_some()
+        {
+            if let Some(m) = mentions.iter().find(|m| m.deadline || !m.ignore) {
+                return Some(Some(m.period));
+            }
+        }
         let colon = (s.start..s.end).find(|&k| t.is_punct(k, ':'))?;
         let in_mention = |k: usize| mentions.iter().any(|m| m.at <= k && k < m.end);
         if (s.start..colon).any(|k| t.is_num(k) && !in_mention(k)) {
