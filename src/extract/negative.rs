@@ -379,6 +379,8 @@ fn structural_cues() -> &'static PhraseSet {
             ("có thu nhập", S_THRESHOLD),
             ("cả nước", S_NATIONAL),
             ("toàn quốc", S_NATIONAL),
+            ("việt nam", S_NATIONAL),
+            ("quốc nội", S_NATIONAL),
         ])
     })
 }

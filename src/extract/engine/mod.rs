@@ -182,10 +182,15 @@ pub(crate) fn run(tax: &Taxonomy, gaz: &Gazetteer, text: &str, opts: &ExtractOpt
     // One number for one fact is reported once, however often the text repeats it (the
     // delegates "đại diện cho 697 đảng viên" after "Đảng bộ có 697 đảng viên").
     let mut seen = std::collections::HashSet::new();
-    // Only counts: "đạt 100%" twice in a list are two indicators.
+    // Only counts and figures with decimals: "đạt 100%" twice in a list are two indicators,
+    // "14,14%" twice in one article is one.
     a.out.retain(|f| {
-        f.unit_base.as_deref() != Some("count")
-            || f.value < 10.0
+        let distinctive = if f.unit_base.as_deref() == Some("count") {
+            f.value >= 10.0
+        } else {
+            f.value.fract() != 0.0
+        };
+        !distinctive
             || seen.insert((
                 f.area.clone(),
                 f.value.to_bits(),
