@@ -6,9 +6,9 @@ use chiso::store::{self, NewArticle, ReprocessFilter};
 use std::process::Command;
 
 const PAGE: &str = r#"<!doctype html><html lang="vi"><head><meta charset="utf-8">
-<title>Huyện Kỳ Anh tổng kết năm 2023</title>
-<meta property="article:published_time" content="2024-01-08T09:00:00+07:00"></head>
-<body><article><h1 class="article__title">Huyện Kỳ Anh tổng kết năm 2023</h1>
+<title>Huyện Kỳ Anh: có thêm 3 xã đạt chuẩn nông thôn mới</title>
+<meta property="article:published_time" content="2024-01-01T06:30:00+07:00"></head>
+<body><article><h1 class="article__title">Huyện Kỳ Anh: có thêm 3 xã đạt chuẩn nông thôn mới</h1>
 <div class="article__body">
 <p>Năm 2023, tổng giá trị sản phẩm của huyện Kỳ Anh đạt 8.850,26 tỷ đồng, đạt 107,79% kế hoạch, tăng 14,62% so với năm 2022.</p>
 <p>Thu nhập bình quân đầu người đạt 49,09 triệu đồng/người/năm.</p>
@@ -89,8 +89,52 @@ async fn reprocess_rebuilds_facts_from_raw_pages() {
         .unwrap();
     assert_eq!(
         pages[0].title.as_deref(),
-        Some("Huyện Kỳ Anh tổng kết năm 2023")
+        Some("Huyện Kỳ Anh: có thêm 3 xã đạt chuẩn nông thôn mới")
     );
+    // The headline's own figure is a fact (the body does not repeat it), dated by the day in
+    // Vietnam (1 January 2024 at 06:30 is 31 December 2023 in UTC).
+    let headline = facts
+        .iter()
+        .find(|f| f.value == 3.0 && f.unit == "xã")
+        .unwrap_or_else(|| panic!("headline fact in {facts:?}"));
+    assert_eq!(headline.year, Some(2024));
+    assert_eq!(headline.area.as_deref(), Some("huyện Kỳ Anh"));
+
+    // `extract --batch` given the stored title, text and day returns the same facts.
+    let a = &pages[0];
+    let text = a.body.clone();
+    let line = serde_json::json!({
+        "id": 1,
+        "title": a.title,
+        "text": text,
+        "published": a.published_at.map(|p| chiso::extract::vietnam_day(p).to_string()),
+        "province": "Hà Tĩnh",
+    });
+    let batch = dir.path().join("in.jsonl");
+    std::fs::write(&batch, format!("{line}\n")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_chiso"))
+        .args(["extract", "--batch"])
+        .arg(&batch)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let key = |f: &chiso::extract::Fact| {
+        (
+            f.area.clone(),
+            f.value.to_bits(),
+            f.unit.clone(),
+            f.year,
+            f.kind,
+        )
+    };
+    let batch_facts: Vec<chiso::extract::Fact> =
+        serde_json::from_value(v["facts"].clone()).unwrap();
+    let mut want: Vec<_> = batch_facts.iter().map(key).collect();
+    let mut got: Vec<_> = facts.iter().map(key).collect();
+    want.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    got.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    assert_eq!(got, want, "reprocess and extract --batch disagree");
 
     // An unknown source is an error, nothing changes.
     let bad = Command::new(env!("CARGO_BIN_EXE_chiso"))

@@ -111,11 +111,7 @@ pub async fn reprocess(
                     page.body.clone(),
                 ),
             };
-            let opts = ExtractOptions {
-                published: published.map(|p| p.date_naive()),
-                province,
-                title: title.clone(),
-            };
+            let opts = ExtractOptions::for_article(title.clone(), published, province);
             let facts = extractor.extract(&text, &opts);
             counts.facts += facts.len() as u64;
             let changed = page.raw_html.is_some()

@@ -293,17 +293,16 @@ impl Crawler {
             return;
         }
         let published = article.published.or(candidate.published);
-        let opts = ExtractOptions {
-            published: published.map(|p| p.date_naive()),
-            province: Some(src.province.clone()),
-            title: article.title.clone(),
-        };
+        // The title the article is stored with is the one the extractor sees.
+        let title = article.title.clone().or_else(|| candidate.title.clone());
+        let opts =
+            ExtractOptions::for_article(title.clone(), published, Some(src.province.clone()));
         let text = article.text();
         let facts = self.extractor.extract(&text, &opts);
         let new = NewArticle {
             source: src.name.clone(),
             url: key.clone(),
-            title: article.title.clone().or_else(|| candidate.title.clone()),
+            title,
             published_at: published,
             author: article.author.clone(),
             sapo: article.sapo.clone(),

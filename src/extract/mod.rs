@@ -43,6 +43,32 @@ pub struct ExtractOptions {
     pub title: Option<String>,
 }
 
+impl ExtractOptions {
+    /// The options for a stored or crawled article, built the same way everywhere (crawl,
+    /// reprocess) so that `extract --batch` with the stored title, text and day gives the same
+    /// facts. The publication day is the day in Vietnam (UTC+7, no daylight saving): an article
+    /// published at 06:00 on 1 January belongs to the new year, not to 31 December UTC.
+    pub fn for_article<Tz: chrono::TimeZone>(
+        title: Option<String>,
+        published_at: Option<chrono::DateTime<Tz>>,
+        province: Option<String>,
+    ) -> Self {
+        ExtractOptions {
+            published: published_at.map(vietnam_day),
+            province,
+            title,
+        }
+    }
+}
+
+/// The calendar day in Vietnam (UTC+7) of an instant.
+pub fn vietnam_day<Tz: chrono::TimeZone>(at: chrono::DateTime<Tz>) -> chrono::NaiveDate {
+    match chrono::FixedOffset::east_opt(7 * 3600) {
+        Some(offset) => at.with_timezone(&offset).date_naive(),
+        None => at.date_naive(),
+    }
+}
+
 /// The extraction engine: holds the knowledge bases, reusable across any number of articles and
 /// threads (it keeps no per-article state).
 pub struct Extractor<'k> {
@@ -69,5 +95,27 @@ impl Extractor<'static> {
     /// An extractor over the taxonomy and gazetteer compiled into the binary.
     pub fn embedded() -> Self {
         Extractor::new(Taxonomy::embedded(), Gazetteer::embedded())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn publication_day_is_the_day_in_vietnam() {
+        let at = chrono::Utc
+            .with_ymd_and_hms(2023, 12, 31, 23, 30, 0)
+            .unwrap();
+        assert_eq!(
+            vietnam_day(at),
+            chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
+        );
+        let o = ExtractOptions::for_article(Some("T".into()), Some(at), Some("Hà Tĩnh".into()));
+        assert_eq!(
+            o.published.map(|d| d.to_string()).as_deref(),
+            Some("2024-01-01")
+        );
     }
 }

@@ -35,7 +35,10 @@ fn a_year_in_passing_does_not_govern_later_sentences() {
                 Toàn huyện có 5.000 hộ kinh doanh.";
     let f = run(text, "2024-01-10", "Hà Tĩnh");
     let last = f.last().unwrap();
-    assert_eq!(brief(last), (5000.0, "hộ".into(), Some(2023), Kind::Actual));
+    assert_eq!(
+        brief(last),
+        (5000.0, "hộ kinh doanh".into(), Some(2023), Kind::Actual)
+    );
 }
 
 #[test]
@@ -61,7 +64,7 @@ fn headline_repeats_are_dropped() {
 
 #[test]
 fn list_under_a_target_heading() {
-    let text = "Một số chỉ tiêu chủ yếu năm 2025:\n- Thu ngân sách 300 tỷ đồng;\n- Tỷ lệ hộ nghèo dưới 2%.\nNăm 2024, huyện Kỳ Anh có 20 xã.";
+    let text = "Một số chỉ tiêu chủ yếu năm 2025:\n- Thu ngân sách 300 tỷ đồng;\n- Tỷ lệ hộ nghèo dưới 2%.\nNăm 2024, huyện Kỳ Anh có 20 xã đạt chuẩn nông thôn mới.";
     let f = run(text, "2024-12-20", "Hà Tĩnh");
     let kinds: Vec<_> = f.iter().map(|x| (x.value, x.kind)).collect();
     assert_eq!(kinds[0], (300.0, Kind::Target));
