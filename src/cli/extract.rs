@@ -92,8 +92,13 @@ fn parse_date(s: &str) -> anyhow::Result<chrono::NaiveDate> {
         .get(..10)
         .filter(|_| d.len() > 10 && d.as_bytes()[10] == b'T')
         .unwrap_or(d);
+    // A month alone ("2024-01", as some archives give it) stands for the middle of the month.
+    if d.len() == 7 && d.as_bytes().get(4) == Some(&b'-') {
+        return chrono::NaiveDate::parse_from_str(&format!("{d}-15"), "%Y-%m-%d")
+            .map_err(|e| anyhow::anyhow!("not a date YYYY-MM-DD or YYYY-MM: {e}"));
+    }
     chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-        .map_err(|e| anyhow::anyhow!("not a date YYYY-MM-DD: {e}"))
+        .map_err(|e| anyhow::anyhow!("not a date YYYY-MM-DD or YYYY-MM: {e}"))
 }
 
 /// Reads FILE, or standard input for `-` or nothing; returns a display name and the bytes.

@@ -400,7 +400,13 @@ impl<'a, 'g> Article<'a, 'g> {
                     )
                     .is_some()
                 });
-                if m.end <= at && !office {
+                // "được thành lập trên cơ sở sáp nhập các phường Thủy Dương, Thủy Phương và
+                // xã Thủy Thanh ..., dân số 43.569 người": the merged units are the past.
+                let merged = (k.saturating_sub(20).max(c.start)..k)
+                    .any(|j| t.any_at(j, &["sáp nhập", "hợp nhất"]).is_some())
+                    || (t.low(m.end) == "cũ"
+                        || (t.is_punct(m.end, '(') && t.low(m.end + 1) == "cũ"));
+                if m.end <= at && !office && !merged {
                     let r = self.res.resolve(t, &m, self.subject.as_ref());
                     if r.unit.is_some() || !m.committee {
                         return Some((r, true));
