@@ -320,7 +320,12 @@ pub(crate) fn structural(
         return true;
     }
     // "74 huyện nghèo nhất cả nước" (the phrase right after the noun), not "đứng đầu cả nước".
-    after(S_NATIONAL) || before(S_NATIONAL, 8)
+    // "hiện cả nước có 2.045 xã ..., tăng 5,9%": the country is the subject of the clause.
+    let national_subject = (from..cue).any(|k| {
+        t.any_at(k, &["cả nước", "toàn quốc"])
+            .is_some_and(|e| matches!(t.low(e), "có" | "đạt" | "tăng" | "giảm" | "ước" | "hiện"))
+    });
+    national_subject || after(S_NATIONAL) || before(S_NATIONAL, 8)
 }
 
 const S_MERGE: u8 = 0;

@@ -179,6 +179,9 @@ pub(crate) fn run(tax: &Taxonomy, gaz: &Gazetteer, text: &str, opts: &ExtractOpt
     a.drop_title_repeats(&sents);
     a.tables(&sents);
     a.out.sort_by_key(|f| f.span[0]);
+    // A figure of no administrative unit at all (no area named, no subject, no source
+    // province) describes nothing a trend can hold.
+    a.out.retain(|f| f.area.is_some());
     // One number for one fact is reported once, however often the text repeats it (the
     // delegates "đại diện cho 697 đảng viên" after "Đảng bộ có 697 đảng viên").
     let mut seen = std::collections::HashSet::new();
