@@ -29,7 +29,7 @@ use crate::taxonomy::Taxonomy;
 
 /// Version of the extraction rules, stored with every fact so that `chiso reprocess` knows which
 /// facts an improved extractor would change. Bump it whenever the output changes.
-pub const EXTRACTOR_VERSION: &str = "1";
+pub const EXTRACTOR_VERSION: &str = "2";
 
 /// What is known about an article besides its text.
 #[derive(Debug, Clone, Default)]
