@@ -411,6 +411,7 @@ fn mention_at(
 pub(crate) const TARGET_CUES: &[&str] = &[
     "phấn đấu",
     "kế hoạch vốn",
+    "chỉ tiêu đặt ra",
     "mục tiêu",
     "dự kiến",
     "định hướng",

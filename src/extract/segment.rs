@@ -119,7 +119,19 @@ pub(crate) fn segment(t: &Toks<'_>, sents: &mut Vec<Sentence>, clauses: &mut Vec
                     let next_glued = t
                         .get(i + 1)
                         .is_some_and(|x| !x.space_before && x.kind != TokKind::Punct);
-                    !abbrev && !next_glued
+                    // "... trong năm 2019.Thu ngân sách": a missing space after a full stop
+                    // (common in pasted reports) still ends the sentence before a capitalised
+                    // word, unlike "TP.Hà Tĩnh" or "5.892".
+                    let missing_space = next_glued
+                        && t.get(i + 1)
+                            .is_some_and(|x| x.upper && x.kind == TokKind::Word)
+                        && t.low(i + 1).chars().count() >= 2
+                        && i > 0
+                        && ((t.is_num(i - 1) && t.low(i - 1).len() == 4)
+                            || (t.is_word(i - 1)
+                                && !t.toks[i - 1].upper
+                                && t.low(i - 1).chars().count() >= 3));
+                    !abbrev && (!next_glued || missing_space)
                 }
                 _ => false,
             };

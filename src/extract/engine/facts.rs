@@ -252,7 +252,7 @@ impl<'a, 'g> Article<'a, 'g> {
         let (per, deadline) = self.period_for(q.first, q.end, c, s, ctx);
         let stated =
             per.is_some() && (ctx.state.is_some() || ctx.mentions.iter().any(|m| !m.ignore));
-        let kind = self.kind_for(q.first, s, ctx, per.filter(|_| stated), deadline);
+        let kind = self.kind_for(q.first, c.start, s, ctx, per.filter(|_| stated), deadline);
         let area = match self.area_for(q.cue_start, c, ctx) {
             Some((a, true)) => {
                 if self.sent_area.is_none() {
@@ -354,6 +354,7 @@ impl<'a, 'g> Article<'a, 'g> {
     pub(super) fn kind_for(
         &self,
         at: usize,
+        clause_start: usize,
         s: &Sentence,
         ctx: &SentCtx<'_>,
         per: Option<Period>,
@@ -369,7 +370,10 @@ impl<'a, 'g> Article<'a, 'g> {
                 .map(|(p, _)| *p)
                 .filter(|p| *p >= s.start)
         };
-        let target = last(TAG_TARGET);
+        // A goal stated inside an earlier clause ("..., dự kiến đến 31/01/2023 sẽ giải ngân
+        // 100%; tổng sản lượng lúa đạt 34.596 tấn") is that clause's; one that opens the
+        // sentence ("Năm 2025, tỉnh phấn đấu ...; thu ngân sách ...") governs all of it.
+        let target = last(TAG_TARGET).filter(|&p| p >= clause_start || p <= s.start + 8);
         let actual = last(TAG_ACTUAL);
         if ctx.in_target_list && actual.is_none() {
             return Kind::Target;

@@ -346,11 +346,11 @@ impl<'a, 'g> Article<'a, 'g> {
             cues.clear();
             let t = &self.t;
             kind_cues().scan(t, s.start, s.end, |i, tag, e| {
-                // "đạt 107% mục tiêu", "đạt và vượt so với kế hoạch đề ra" measure against a
-                // plan; "để đạt mục tiêu" is a goal.
+                // "đạt 107% mục tiêu", "vượt 148 % chỉ tiêu tỉnh giao", "đạt và vượt so với kế
+                // hoạch đề ra" measure against a plan; "để đạt mục tiêu" is a goal.
                 let after_pct = i > 0
-                    && (t.is_punct(i - 1, '%')
-                        || (i.saturating_sub(3)..i)
+                    && ((i.saturating_sub(4).max(s.start)..i).any(|k| t.is_punct(k, '%'))
+                        || (i.saturating_sub(3).max(s.start)..i)
                             .any(|k| matches!(t.low(k), "với" | "vượt" | "đạt" | "so")))
                     && t.low(i.wrapping_sub(2)) != "để";
                 // "huyện Giao Thủy" is a name, not "huyện giao" (assigned by the district);
