@@ -323,7 +323,7 @@ fn mention_at(
             let (y, end) = year_suffix(t, i + 2)?;
             Some((Period::Month(y, m), end, false))
         }
-        _ if (t.is_num(i) || small_num(t, i).is_some()) && t.low(i + 1) == "tháng" => {
+        _ if t.low(i + 1) == "tháng" && (t.is_num(i) || small_num(t, i).is_some()) => {
             let n = small_num(t, i)?;
             if !(1..=12).contains(&n) {
                 return None;
@@ -379,8 +379,8 @@ fn mention_at(
             };
             Some((p, end, second_half))
         }
-        _ if small_num(t, i).is_some()
-            && t.low(i + 1) == "năm"
+        _ if t.low(i + 1) == "năm"
+            && small_num(t, i).is_some()
             && (t.any_at(i + 2, &["qua", "vừa qua", "gần đây"]).is_some()
                 || matches!(t.low(i.wrapping_sub(1)), "trong" | "sau" | "qua")) =>
         {

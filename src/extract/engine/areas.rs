@@ -393,20 +393,24 @@ impl<'a, 'g> Article<'a, 'g> {
             if let Some(m) = area::raw_mention_at(t, k) {
                 // "Phó Chủ tịch UBND TP Hải Phòng và 200 đại biểu": a person's office names
                 // where they work, not what the number is about.
-                let office = (k.saturating_sub(4)..k).any(|j| {
-                    t.any_at(
-                        j,
-                        &["chủ tịch", "bí thư", "giám đốc", "ủy viên", "trưởng ban"],
-                    )
-                    .is_some()
-                });
+                let office = || {
+                    (k.saturating_sub(4)..k).any(|j| {
+                        t.any_at(
+                            j,
+                            &["chủ tịch", "bí thư", "giám đốc", "ủy viên", "trưởng ban"],
+                        )
+                        .is_some()
+                    })
+                };
                 // "được thành lập trên cơ sở sáp nhập các phường Thủy Dương, Thủy Phương và
                 // xã Thủy Thanh ..., dân số 43.569 người": the merged units are the past.
-                let merged = (k.saturating_sub(20).max(c.start)..k)
-                    .any(|j| t.any_at(j, &["sáp nhập", "hợp nhất"]).is_some())
-                    || (t.low(m.end) == "cũ"
-                        || (t.is_punct(m.end, '(') && t.low(m.end + 1) == "cũ"));
-                if m.end <= at && !office && !merged {
+                let merged = || {
+                    (k.saturating_sub(20).max(c.start)..k)
+                        .any(|j| t.any_at(j, &["sáp nhập", "hợp nhất"]).is_some())
+                        || (t.low(m.end) == "cũ"
+                            || (t.is_punct(m.end, '(') && t.low(m.end + 1) == "cũ"))
+                };
+                if m.end <= at && !office() && !merged() {
                     let r = self.res.resolve(t, &m, self.subject.as_ref());
                     if r.unit.is_some() || !m.committee {
                         return Some((r, true));

@@ -19,9 +19,11 @@ impl<'a, 'g> Article<'a, 'g> {
         let t = &self.t;
         // "200 đại biểu đại diện cho 1.450 đảng viên của 37 tổ chức cơ sở đảng": what the
         // delegates represent is the membership, not the attendance.
-        let represented = (q.cue_start.saturating_sub(12).max(c.start)..q.cue_start)
-            .any(|k| t.any_at(k, &["đại diện cho", "thay mặt cho"]).is_some());
-        if (neg.blocks(q.unit.class) && !represented)
+        let represented = || {
+            (q.cue_start.saturating_sub(12).max(c.start)..q.cue_start)
+                .any(|k| t.any_at(k, &["đại diện cho", "thay mặt cho"]).is_some())
+        };
+        if (neg.blocks(q.unit.class) && !represented())
             || q.unit.price_like
             || negative::in_progress(t, lo, q.cue_start)
             || negative::structural(
