@@ -112,6 +112,7 @@ fn fact(area: &(String, String), ind: usize, year: i32, kind: Kind, value: f64) 
             area.0
         ),
         span: [0, 4],
+        from_title: false,
     }
 }
 

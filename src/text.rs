@@ -240,6 +240,34 @@ fn key_into(s: &str, ascii: bool) -> String {
         }
         folder.finish();
     }
+    fold_qu_i(out)
+}
+
+/// After "qu", Vietnamese writes the same sound with i or y ("Phú Quý" / "Phú Quí", "quý" /
+/// "quí"): keys write i.
+fn fold_qu_i(key: String) -> String {
+    if !key.contains("qu") {
+        return key;
+    }
+    let mut out = String::with_capacity(key.len());
+    let mut prev: [char; 2] = [' ', ' '];
+    for c in key.chars() {
+        let folded = if prev == ['q', 'u'] {
+            match c {
+                'y' => 'i',
+                'ý' => 'í',
+                'ỳ' => 'ì',
+                'ỷ' => 'ỉ',
+                'ỹ' => 'ĩ',
+                'ỵ' => 'ị',
+                c => c,
+            }
+        } else {
+            c
+        };
+        out.push(folded);
+        prev = [prev[1], c];
+    }
     out
 }
 

@@ -30,6 +30,7 @@ fn fact(value: f64, year: i32, kind: Kind) -> Fact {
         yoy_pct: Some(14.62),
         sentence: "tổng giá trị sản phẩm đạt 8.850,26 tỷ đồng".into(),
         span: [10, 18],
+        from_title: false,
     }
 }
 

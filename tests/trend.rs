@@ -53,6 +53,7 @@ fn fact(
         yoy_pct: yoy,
         sentence: format!("Năm {year}, {metric} của {area} đạt {value} {unit}."),
         span: [0, 3],
+        from_title: false,
     }
 }
 

@@ -205,9 +205,18 @@ impl<'g> Resolver<'g> {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
+        // Spelled otherwise than the gazetteer beyond tone marks and apostrophes ("Phú Quý"
+        // for "Phú Quí", "Đakrông" for "Đa Krông"): the text's spelling names it.
+        let plain = |s: &str| -> String {
+            crate::text::strip_diacritics(s)
+                .to_lowercase()
+                .chars()
+                .filter(|c| !matches!(c, '\'' | '’' | '‘'))
+                .collect()
+        };
         if a.level != Level::Province
-            && spaced(written) != spaced(&a.name)
-            && compact(written) == compact(&a.name)
+            && ((spaced(written) != spaced(&a.name) && compact(written) == compact(&a.name))
+                || (spaced(written) == spaced(&a.name) && plain(written) != plain(&a.name)))
         {
             let ty = a.full_name.strip_suffix(a.name.as_str()).unwrap_or("");
             r.name = format!("{ty}{}", crate::text::nfc(written.trim()));

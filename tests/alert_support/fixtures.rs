@@ -29,6 +29,7 @@ pub fn fact(metric: &str, indicator: &str, value: f64) -> Fact {
         yoy_pct: Some(14.62),
         sentence: format!("{metric} đạt {value} tỷ đồng"),
         span: [0, 4],
+        from_title: false,
     }
 }
 
