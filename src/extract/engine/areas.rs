@@ -319,7 +319,7 @@ fn body_level(t: &Toks<'_>, from: usize) -> Option<&'static str> {
                     let named = t
                         .get(after)
                         .is_some_and(|x| x.upper && x.kind == TokKind::Word);
-                    if !named && !(*w == "xã" && t.low(e.wrapping_sub(1)) == "thị") {
+                    if !(named || *w == "xã" && t.low(e.wrapping_sub(1)) == "thị") {
                         return Some(ty);
                     }
                 }
@@ -507,15 +507,12 @@ impl<'a, 'g> Article<'a, 'g> {
         }
         let mut end = k;
         while end < limit && end - k < 4 {
-            if upper(end) {
-                end += 1;
-            } else if matches!(t.low(end), "'" | "’" | "-")
-                && t.get(end + 1).is_some_and(|x| !x.space_before && x.upper)
-            {
-                end += 1;
-            } else {
+            let glue = matches!(t.low(end), "'" | "’" | "-")
+                && t.get(end + 1).is_some_and(|x| !x.space_before && x.upper);
+            if !(upper(end) || glue) {
                 break;
             }
+            end += 1;
         }
         let from = lo.max(k.saturating_sub(80));
         let level_word = (from..k).rev().find_map(|j| {
