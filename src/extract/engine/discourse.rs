@@ -77,7 +77,7 @@ impl<'a, 'g> Article<'a, 'g> {
                 continue;
             }
             if let Some(m) = area::raw_mention_at(t, k) {
-                let r = self.res.resolve(t, &m, self.subject.as_ref());
+                let r = self.resolve_cached(&m);
                 if r.unit.is_some() || !m.committee {
                     return Some(r);
                 }

@@ -174,6 +174,8 @@ pub(crate) fn run(tax: &Taxonomy, gaz: &Gazetteer, text: &str, opts: &ExtractOpt
         out: Vec::new(),
         sent_area: None,
         title_end,
+        resolved: Default::default(),
+        bare_seen: Default::default(),
     };
     a.walk(&sents, &clauses);
     a.drop_title_repeats(&sents);
@@ -271,7 +273,16 @@ struct Article<'a, 'g> {
     sent_area: Option<AreaRef<'g>>,
     /// First token after the title paragraph (0 without a title).
     title_end: usize,
+    /// Mentions already resolved: (name start, end) → (subject name then, area).
+    resolved: std::cell::RefCell<std::collections::HashMap<(usize, usize), ResolvedMention<'g>>>,
+    /// `bare_list_unit` answers by (token, lower bound).
+    bare_seen: std::cell::RefCell<std::collections::HashMap<(usize, usize), BareUnit<'g>>>,
 }
+
+/// A resolved mention with the subject name it was resolved under.
+type ResolvedMention<'g> = (Option<String>, AreaRef<'g>);
+/// A bare unit name and the token after it, if the position holds one.
+type BareUnit<'g> = Option<(AreaRef<'g>, usize)>;
 
 /// Per-sentence facts the clauses need.
 struct SentCtx<'m> {
