@@ -68,6 +68,10 @@ impl PhraseSet {
 
     /// The longest phrase at token `i`: its tag and the index after it.
     pub fn at(&self, t: &Toks<'_>, i: usize) -> Option<(u8, usize)> {
+        let first = t.get(i)?.first;
+        if first != 0 && !self.first_bytes[first as usize] {
+            return None;
+        }
         let w = t.low(i);
         if !self.first_bytes[*w.as_bytes().first()? as usize] {
             return None;

@@ -31,6 +31,18 @@ pub(crate) struct Token {
     pub nl_before: bool,
     /// The token starts with an upper-case letter in the text as written.
     pub upper: bool,
+    /// First byte of the token in the lower-cased text (0 when not filled in): lets phrase
+    /// matching refuse most tokens without slicing the text (see [`fill_first_bytes`]).
+    pub first: u8,
+}
+
+/// Records each token's first lower-case byte. Phrase tests run tens of thousands of times per
+/// article and nearly all fail on that byte (measured: a tenth of the extraction time).
+pub(crate) fn fill_first_bytes(toks: &mut [Token], lower: &str) {
+    let bytes = lower.as_bytes();
+    for t in toks.iter_mut() {
+        t.first = bytes.get(t.start as usize).copied().unwrap_or(0);
+    }
 }
 
 /// Longest number token kept as a number; longer digit runs (phone dumps, IDs, garbage) are
@@ -98,6 +110,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
             }
         }
         out.push(Token {
+            first: 0,
             kind,
             start: i as u32,
             end: end as u32,
@@ -186,11 +199,12 @@ impl<'a> Toks<'a> {
         let mut j = i;
         let mut pos = 0;
         loop {
+            let first = self.toks.get(j)?.first;
+            if first != 0 && Some(&first) != p.get(pos) {
+                return None;
+            }
             let w = self.low(j).as_bytes();
-            if j >= self.toks.len()
-                || w.first() != p.get(pos)
-                || p.get(pos..pos + w.len()) != Some(w)
-            {
+            if w.first() != p.get(pos) || p.get(pos..pos + w.len()) != Some(w) {
                 return None;
             }
             pos += w.len();

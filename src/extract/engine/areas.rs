@@ -489,15 +489,17 @@ impl<'a, 'g> Article<'a, 'g> {
     /// for by every figure after it in its sentence (measured: resolving names was a tenth of
     /// the run on real paragraphs).
     pub(super) fn resolve_cached(&self, m: &area::RawMention) -> AreaRef<'g> {
-        let subject = self.subject.as_ref().map(|s| s.name.clone());
+        let subject = self.subject.as_ref().map(|s| s.name.as_str());
         let key = (m.name_start, m.end);
         if let Some((subj, r)) = self.resolved.borrow().get(&key) {
-            if *subj == subject {
+            if subj.as_deref() == subject {
                 return r.clone();
             }
         }
         let r = self.res.resolve(&self.t, m, self.subject.as_ref());
-        self.resolved.borrow_mut().insert(key, (subject, r.clone()));
+        self.resolved
+            .borrow_mut()
+            .insert(key, (subject.map(str::to_string), r.clone()));
         r
     }
 

@@ -131,6 +131,7 @@ pub(crate) fn run(tax: &Taxonomy, gaz: &Gazetteer, text: &str, opts: &ExtractOpt
     let norm = Normalized::new(text);
     let mut toks: Vec<Token> = Vec::new();
     tokenize(&norm.text, &mut toks);
+    super::token::fill_first_bytes(&mut toks, &norm.lower);
     let t = Toks {
         toks: &toks,
         lower: &norm.lower,
