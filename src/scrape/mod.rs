@@ -17,6 +17,7 @@ mod generic;
 mod meta;
 mod script_body;
 mod select;
+mod site;
 
 pub use clean::strip_lead_prefix;
 pub use dates::{parse_vn_datetime, vietnam};
@@ -82,6 +83,21 @@ pub struct Article {
     pub canonical_url: Option<String>,
     /// `<link rel=alternate>` RSS/Atom hrefs, absolute: discovery uses them to find feeds.
     pub feeds: Vec<String>,
+    /// Why the source's body selector was not used for this page (it matched nothing, or far
+    /// less text than the generic extractor found): the generic body was taken instead. `None`
+    /// when the page had no selectors or they held.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selector_fallback: Option<SelectorFallback>,
+}
+
+/// Why a source's body selector was set aside for one page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SelectorFallback {
+    /// The body selector matched no element, or an element without text.
+    NoMatch,
+    /// The selected body held less than a third of the generic extractor's text.
+    TooShort,
 }
 
 impl Article {
@@ -98,15 +114,31 @@ impl Article {
 /// Below this many characters a generic body is retried with fewer removals.
 const SHORT_BODY: usize = 250;
 
+/// A selected body shorter than the generic one by this factor is a selector that drifted
+/// (it now picks a teaser, a caption or an empty shell), provided the generic body is at least
+/// [`DRIFT_MIN_GENERIC`] characters long.
+const DRIFT_RATIO: usize = 3;
+/// See [`DRIFT_RATIO`].
+const DRIFT_MIN_GENERIC: usize = 400;
+
+fn text_len(b: &[clean::Block]) -> usize {
+    b.iter().map(|x| x.text.len()).sum()
+}
+
 /// Scrapes one page. `url` resolves relative links; `selectors` are the source's, if any
 /// (selectors that do not parse are ignored here: [`Selectors::validate`] reports them).
-/// Never panics.
+/// When the body selector matches nothing, or far less text than the generic extractor finds,
+/// the generic body is used and [`Article::selector_fallback`] says why. Never panics.
 pub fn scrape(html: &str, url: Option<&url::Url>, selectors: Option<&Selectors>) -> Article {
     let doc = dom::Doc::parse(html);
     let meta = meta::read(&doc, url);
 
+    let mut has_body_selector = false;
     let picked = match selectors.map(select::compile) {
-        Some(Ok(c)) => select::apply(html, &c),
+        Some(Ok(c)) => {
+            has_body_selector = c.has_body();
+            select::apply(html, &c)
+        }
         Some(Err(e)) => {
             tracing::warn!(error = %e, "ignoring selectors that do not parse");
             select::Picked::default()
@@ -114,17 +146,38 @@ pub fn scrape(html: &str, url: Option<&url::Url>, selectors: Option<&Selectors>)
         None => select::Picked::default(),
     };
 
+    let mut fallback = None;
     let blocks = match picked.blocks {
-        Some(b) if !b.is_empty() => b,
-        _ => generic_blocks(&doc),
+        Some(b) if text_len(&b) > 0 => {
+            let generic = generic_blocks(&doc);
+            let (sel_len, gen_len) = (text_len(&b), text_len(&generic));
+            if gen_len >= DRIFT_MIN_GENERIC && sel_len * DRIFT_RATIO < gen_len {
+                fallback = Some(SelectorFallback::TooShort);
+                generic
+            } else {
+                b
+            }
+        }
+        _ => {
+            if has_body_selector {
+                fallback = Some(SelectorFallback::NoMatch);
+            }
+            generic_blocks(&doc)
+        }
     };
-    let sapo = picked.sapo.or_else(|| find_sapo(&doc));
-    let cleaned = clean::finish(blocks, sapo);
+    let lead = match picked.sapo {
+        Some(text) => Some(clean::Lead { text, marked: true }),
+        None => find_sapo(&doc, meta.description.as_deref()),
+    };
+    let cleaned = clean::finish(blocks, lead);
 
+    let site = &meta.site;
     let title = picked
         .title
         .as_deref()
-        .and_then(clean::usable)
+        .map(entities::decode_fully)
+        .and_then(|t| clean::usable(&t))
+        .map(|t| site.strip_suffix(&t))
         .or(meta.title);
     let author = picked
         .author
@@ -133,18 +186,34 @@ pub fn scrape(html: &str, url: Option<&url::Url>, selectors: Option<&Selectors>)
             let a = clean::nfc(a.trim());
             clean::byline_author(&a, false).or(Some(a))
         })
-        .filter(|a| !a.is_empty())
-        .or(cleaned.byline)
-        .or(meta.author);
+        .into_iter()
+        .chain(cleaned.byline)
+        .map(|a| meta::clean_author(&a, site))
+        .chain(meta.author)
+        .find(|a| !a.is_empty() && a.chars().count() <= 80 && !site.is_site(a));
+
+    // A byline element inside the body container ("<div class=pseudonym>") is the author, not
+    // the last paragraph.
+    let mut body = cleaned.body;
+    if let Some(a) = &author {
+        if let Some(i) = body.rfind("\n\n") {
+            if body[i + 2..].trim() == a {
+                body.truncate(i);
+            }
+        } else if body.trim() == a {
+            body.clear();
+        }
+    }
 
     Article {
         title,
         published: picked.published.or(meta.published),
         author,
         sapo: cleaned.sapo,
-        body: cleaned.body,
+        body,
         canonical_url: meta.canonical_url,
         feeds: meta.feeds,
+        selector_fallback: fallback,
     }
 }
 
@@ -181,27 +250,175 @@ fn generic_blocks(doc: &dom::Doc<'_>) -> Vec<clean::Block> {
     }
 }
 
-/// The sapo of pages without selectors: an element whose class names it.
-fn find_sapo(doc: &dom::Doc<'_>) -> Option<String> {
+/// Class words that name a lead without doubt.
+const LEAD_CLASSES: &[&str] = &[
+    "sapo",
+    "phead",
+    "cms-desc",
+    "detail-desc",
+    "chapeau",
+    "lead",
+    "tomtat",
+    "tom-tat",
+];
+/// Class words that name a lead on article pages but also name teasers in lists: trusted only
+/// when the text repeats the page's description.
+const MAYBE_LEAD_CLASSES: &[&str] = &[
+    "summary",
+    "description",
+    "desc",
+    "excerpt",
+    "intro",
+    "abstract",
+];
+
+/// The lead of pages without a sapo selector: an element whose class names it (`sapo`, `lead`,
+/// `summary`, `description`…), preferring one that repeats the page's description or follows
+/// the headline (list teasers share those classes), else the block whose text is the page's
+/// `og:description`.
+fn find_sapo(doc: &dom::Doc<'_>, description: Option<&str>) -> Option<clean::Lead> {
+    let desc_key = description
+        .map(sapo_key)
+        .filter(|k| k.chars().count() >= 40);
+    let desc_start: Option<String> = desc_key.as_deref().map(|d| d.chars().take(20).collect());
+    let matches_desc = |t: &str| {
+        desc_key.as_deref().is_some_and(|d| {
+            let k = sapo_key(t);
+            let n = d.chars().count().min(k.chars().count()).min(60);
+            n >= 30 && k.chars().take(n).eq(d.chars().take(n))
+        })
+    };
+    let mut seen_h1 = false;
+    let mut strong: Vec<(String, bool)> = Vec::new();
+    let mut weak: Vec<(String, bool)> = Vec::new();
+    let mut desc_block: Option<(String, bool)> = None;
+    // A block much longer than the description is a container that starts with it.
+    let max_block = desc_key
+        .as_deref()
+        .map_or(0, |d| d.chars().count() * 13 / 10 + 40);
     let mut it = doc.descendants(0);
     while let Some(i) = it.next() {
         let tag = doc.node(i).tag;
-        if matches!(tag, dom::Tag::Script | dom::Tag::Style | dom::Tag::Head) {
-            it.skip_children(i);
-            continue;
-        }
-        if tag == dom::Tag::Text {
-            continue;
-        }
-        if let Some(c) = doc.attr(i, "class") {
-            let c = c.to_ascii_lowercase();
-            if c.contains("sapo") || c.contains("cms-desc") || c.contains("detail-desc") {
-                let t = doc.text_of(i);
-                if t.chars().count() >= 20 {
-                    return Some(t);
-                }
+        match tag {
+            dom::Tag::Script
+            | dom::Tag::Style
+            | dom::Tag::Head
+            | dom::Tag::Nav
+            | dom::Tag::Footer
+            | dom::Tag::A
+            | dom::Tag::Template => {
+                it.skip_children(i);
+                continue;
             }
+            dom::Tag::H1 => {
+                seen_h1 = true;
+                it.skip_children(i);
+                continue;
+            }
+            dom::Tag::Text => {
+                // The description repeated as text: its block is the lead.
+                if let (None, Some(start)) = (&desc_block, &desc_start) {
+                    if doc.raw_text(i).len() >= 30
+                        && sapo_key(&doc.text_of(i)).starts_with(start.as_str())
+                    {
+                        let b = block_ancestor(doc, i);
+                        let t = doc.text_of(b);
+                        if t.chars().count() <= max_block && matches_desc(&t) {
+                            desc_block = Some((t, set_apart(doc, b)));
+                        }
+                    }
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let Some(c) = doc.attr(i, "class") else {
+            continue;
+        };
+        if c.len() > 200 {
+            continue;
+        }
+        let c = c.to_ascii_lowercase();
+        let words = || c.split(|ch: char| ch.is_whitespace() || ch == '_' || ch == '-');
+        let is_strong = LEAD_CLASSES
+            .iter()
+            .any(|w| c.contains(w) && (w.len() > 4 || words().any(|x| x == *w)));
+        let is_maybe = !is_strong
+            && MAYBE_LEAD_CLASSES.iter().any(|w| words().any(|x| x == *w))
+            && !["image", "img", "photo", "caption", "video", "thumb", "item"]
+                .iter()
+                .any(|w| c.contains(w));
+        if !is_strong && !is_maybe {
+            continue;
+        }
+        let t = doc.text_of(i);
+        let n = t.chars().count();
+        if !(20..=1500).contains(&n) {
+            continue;
+        }
+        it.skip_children(i);
+        if matches_desc(&t) {
+            return Some(clean::Lead {
+                text: t,
+                marked: true,
+            });
+        }
+        if is_strong && strong.len() < 8 {
+            strong.push((t, seen_h1));
+        } else if is_maybe && weak.len() < 8 && desc_key.is_none() {
+            weak.push((t, seen_h1));
         }
     }
-    None
+    // The first candidate after the headline; before it only when the page has no h1.
+    let first = |v: &mut Vec<(String, bool)>, any: bool| {
+        let k = v.iter().position(|(_, after_h1)| *after_h1 || any)?;
+        Some(v.swap_remove(k).0)
+    };
+    let after_h1 = first(&mut strong, false);
+    if let Some(text) = after_h1.or_else(|| first(&mut strong, true)) {
+        return Some(clean::Lead { text, marked: true });
+    }
+    if let Some((text, marked)) = desc_block {
+        return Some(clean::Lead { text, marked });
+    }
+    first(&mut weak, !seen_h1).map(|text| clean::Lead { text, marked: true })
+}
+
+/// True when block `b` is set apart from the paragraphs after it: not a plain `<p>`, or a `<p>`
+/// whose class differs from the next element's (`p.pHead` before `div#dcontent`), as opposed to
+/// the first of a run of `<p class="Normal">` or bare `<p>`s.
+fn set_apart(doc: &dom::Doc<'_>, b: u32) -> bool {
+    if doc.node(b).tag != dom::Tag::P {
+        return true;
+    }
+    let Some(class) = doc.attr(b, "class").filter(|c| !c.trim().is_empty()) else {
+        return false;
+    };
+    let mut next = doc.node(b).next_sibling;
+    while next != dom::NONE && doc.node(next).tag == dom::Tag::Text {
+        next = doc.node(next).next_sibling;
+    }
+    next == dom::NONE || doc.attr(next, "class") != Some(class)
+}
+
+/// The nearest block element holding node `i`.
+fn block_ancestor(doc: &dom::Doc<'_>, i: u32) -> u32 {
+    let mut p = doc.node(i).parent;
+    while p != dom::NONE && p != 0 {
+        let t = doc.node(p).tag;
+        if t.is_block() {
+            return p;
+        }
+        p = doc.node(p).parent;
+    }
+    doc.node(i).parent
+}
+
+/// Lower-case letters and digits of a lead without its dateline tag, to compare leads.
+fn sapo_key(s: &str) -> String {
+    clean::strip_lead_prefix(&clean::nfc(s.trim()))
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
