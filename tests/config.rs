@@ -219,7 +219,10 @@ fn shipped_config_covers_the_34_provinces_and_documents_each_source() {
         .filter_map(|l| l.split(',').nth(1))
         .collect();
     assert_eq!(expected.len(), 34);
-    assert_eq!(provinces, expected, "one paper per province of the 2025 structure");
+    assert_eq!(
+        provinces, expected,
+        "one paper per province of the 2025 structure"
+    );
     // Every source says what its settings rest on, in the comment just above it.
     let text = std::fs::read_to_string(root.join("config/chiso.toml")).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -228,9 +231,8 @@ fn shipped_config_covers_the_34_provinces_and_documents_each_source() {
             let above = lines[..i].iter().rev().take_while(|l| l.starts_with('#'));
             let note: Vec<&str> = above.copied().collect();
             assert!(
-                note.iter().any(|n| n.contains("(cfg)")
-                    || n.contains("(url)")
-                    || n.contains("(page)")),
+                note.iter()
+                    .any(|n| n.contains("(cfg)") || n.contains("(url)") || n.contains("(page)")),
                 "source at line {} has no note on its evidence: {note:?}",
                 i + 1
             );

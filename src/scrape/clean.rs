@@ -337,12 +337,12 @@ fn drop_furniture(kept: &mut Vec<Block>) {
     }
 }
 
-/// A byline without a prefix: a short, all-bold closing line of two to five capitalised words
-/// ("NGỌC ANH", "Minh Châu"), no sentence punctuation.
+/// A byline without a prefix: a short, all-bold or right-aligned closing line of two to five
+/// capitalised words ("NGỌC ANH", "Minh Châu"), no sentence punctuation.
 fn bare_name(b: &Block) -> Option<String> {
     let t = b.text.trim();
     let words: Vec<&str> = t.split_whitespace().collect();
-    if !b.bold
+    if !(b.bold || b.right)
         || t.chars().count() > 40
         || !(2..=5).contains(&words.len())
         || t.ends_with(['.', ':', '?', '!', ','])
@@ -499,6 +499,35 @@ mod tests {
         );
         assert_eq!(byline_author("Lê Hoa", true).as_deref(), Some("Lê Hoa"));
         assert_eq!(byline_author("Sản lượng lúa tăng.", true), None);
+    }
+
+    #[test]
+    fn furniture_and_bare_bylines() {
+        let b = |text: &str| Block {
+            text: text.into(),
+            ..Default::default()
+        };
+        let para = "Năm 2025, sản lượng lúa của tỉnh đạt 1,2 triệu tấn, tăng 3% so với năm trước.";
+        let blocks = vec![
+            b(para),
+            b("Chia sẻ"),
+            b("Xem thêm: Giá lúa tăng mạnh đầu năm"),
+            b(para),
+            Block {
+                text: "Minh Châu".into(),
+                right: true,
+                ..Default::default()
+            },
+            b("Tin liên quan"),
+            Block {
+                text: "Một bài khác về giá lúa".into(),
+                link: true,
+                ..Default::default()
+            },
+        ];
+        let c = finish(blocks, None);
+        assert_eq!(c.body, format!("{para}\n\n{para}"));
+        assert_eq!(c.byline.as_deref(), Some("Minh Châu"));
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub(crate) struct Meta {
     pub feeds: Vec<String>,
     /// The site's own names: title suffixes and authors that are the paper, not a journalist.
     pub site: Site,
+    /// The page is in Vietnamese (`lang`/`og:locale` say so, or the title has Vietnamese
+    /// letters): the lead heuristics of Vietnamese CMSes apply.
+    pub vietnamese: bool,
 }
 
 /// Raw candidates collected in the single pass.
@@ -35,6 +38,7 @@ struct Found<'a> {
     title_tag: Option<String>,
     h1: Vec<String>,
     site_name: Option<String>,
+    lang: Option<String>,
     dates: Vec<(u8, String)>,
     meta_author: Option<String>,
     class_author: Vec<String>,
@@ -57,6 +61,11 @@ pub(crate) fn read(doc: &Doc<'_>, url: Option<&Url>) -> Meta {
             Tag::Base => {
                 if f.base.is_none() {
                     f.base = doc.attr(i, "href");
+                }
+            }
+            Tag::Html => {
+                if let Some(l) = doc.attr(i, "lang") {
+                    set(&mut f.lang, l.to_ascii_lowercase());
                 }
             }
             Tag::Title => {
@@ -108,6 +117,14 @@ pub(crate) fn read(doc: &Doc<'_>, url: Option<&Url>) -> Meta {
         json_ld(raw, &mut ld_title, &mut ld_author, &mut f.dates);
     }
     m.site = Site::new(f.site_name.as_deref(), url.and_then(Url::host_str));
+    m.vietnamese = match f.lang.as_deref() {
+        Some(l) if !l.trim().is_empty() => l.trim_start().starts_with("vi"),
+        _ => [&f.og_title, &f.title_tag]
+            .into_iter()
+            .flatten()
+            .chain(f.h1.iter())
+            .any(|t| has_vietnamese_letters(t)),
+    };
     m.title = pick_title(
         &m.site,
         [ld_title, f.og_title.take()],
@@ -191,6 +208,7 @@ fn meta_tag<'a>(doc: &Doc<'a>, i: u32, f: &mut Found<'a>) {
         "og:site_name" | "application-name" | "al:android:app_name" => {
             set(&mut f.site_name, content)
         }
+        "og:locale" | "content-language" | "language" => set(&mut f.lang, content.to_lowercase()),
         "og:url" => set(&mut f.og_url, content),
         "og:description" | "description" => set(&mut f.og_description, content),
         "article:published_time" | "og:article:published_time" => f.dates.push((1, content)),
@@ -294,7 +312,9 @@ pub(crate) fn clean_author(a: &str, site: &Site) -> String {
     }
     for sep in [" - ", " – ", " | ", " / ", ", "] {
         if let Some(i) = t.rfind(sep) {
-            if i > 0 && site.is_site(&t[i + sep.len()..]) {
+            let right = &t[i + sep.len()..];
+            // The site, or the date printed beside the name ("Thu Hà | 06/01/2025 14:30").
+            if i > 0 && (site.is_site(right) || has_date_shape(right)) {
                 t = t[..i].trim();
             }
         }
@@ -355,6 +375,8 @@ fn scan_date_line(
     doc: &Doc<'_>,
     day: Option<DateTime<FixedOffset>>,
 ) -> Option<DateTime<FixedOffset>> {
+    // Pages full of dated list items stop being searched after this many candidates.
+    let mut budget = 200;
     let mut it = doc.descendants(0);
     while let Some(i) = it.next() {
         let node = doc.node(i);
@@ -367,8 +389,12 @@ fn scan_date_line(
             _ => continue,
         }
         let raw = doc.raw_text(i);
-        if raw.len() > 300 || !raw.bytes().any(|b| b.is_ascii_digit()) {
+        if raw.len() > 300 || !has_date_shape(raw) {
             continue;
+        }
+        budget -= 1;
+        if budget == 0 {
+            break;
         }
         let mut texts = vec![doc.text_of(i)];
         let parent = node.parent;
@@ -395,6 +421,23 @@ fn scan_date_line(
     None
 }
 
+/// True when `s` has letters only Vietnamese writes: ă, đ, ơ, ư, or a vowel with a tone mark of
+/// the Latin Extended Additional block (ạ … ỹ).
+fn has_vietnamese_letters(s: &str) -> bool {
+    s.chars().any(|c| {
+        matches!(c, 'ă' | 'Ă' | 'đ' | 'Đ' | 'ơ' | 'Ơ' | 'ư' | 'Ư')
+            || ('\u{1EA0}'..='\u{1EF9}').contains(&c)
+    })
+}
+
+/// True when raw text holds a digit, a date separator and another digit (`6/1`, `06-01`,
+/// `06.01`): the only texts worth parsing for a date.
+fn has_date_shape(raw: &str) -> bool {
+    raw.as_bytes().windows(3).any(|w| {
+        w[0].is_ascii_digit() && matches!(w[1], b'/' | b'-' | b'.') && w[2].is_ascii_digit()
+    })
+}
+
 /// The headline: an `<h1>` that agrees with the metadata title is taken as displayed; otherwise
 /// JSON-LD or OpenGraph without the site-name suffix, then a plausible `<h1>`, then `<title>`.
 fn pick_title(
@@ -408,11 +451,12 @@ fn pick_title(
         .flatten()
         .filter_map(|t| usable(&t))
         .map(|t| site.strip_suffix(&t))
-        .filter(|t| !t.is_empty())
+        .filter(|t| !t.is_empty() && !site.is_own_name(t))
         .collect();
     let tag = title_tag
         .and_then(|t| usable(&t))
-        .map(|t| site.strip_suffix(&t));
+        .map(|t| site.strip_suffix(&t))
+        .filter(|t| !site.is_own_name(t));
     let h1s: Vec<String> = h1s.iter().filter_map(|t| usable(t)).collect();
     for m in metas.iter().chain(tag.iter()) {
         let m_key = title_key(m);
@@ -556,6 +600,20 @@ mod tests {
             m.published.unwrap().to_rfc3339(),
             "2026-01-08T18:21:00+07:00"
         );
+    }
+
+    #[test]
+    fn author_names_without_site_agency_or_date() {
+        let site = Site::new(Some("Báo Hà Tĩnh"), Some("baohatinh.vn"));
+        assert_eq!(
+            clean_author("Tác giả: Thu Hà | 06/01/2025 14:30", &site),
+            "Thu Hà"
+        );
+        assert_eq!(clean_author("Thu Hà - Báo Hà Tĩnh", &site), "Thu Hà");
+        assert_eq!(clean_author("Minh Anh (baohatinh.vn)", &site), "Minh Anh");
+        assert_eq!(clean_author("Ngọc Anh/VOV-Tây Bắc", &site), "Ngọc Anh");
+        assert_eq!(clean_author("Minh Đức/TTXVN", &site), "Minh Đức");
+        assert_eq!(clean_author("Hà - Linh", &site), "Hà - Linh");
     }
 
     #[test]

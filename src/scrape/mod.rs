@@ -2,12 +2,16 @@
 //!
 //! [`scrape`] reads metadata from machine-readable markup first (JSON-LD, OpenGraph, meta tags,
 //! `time[datetime]`), then visible text. The body comes from the source's CSS [`Selectors`] when
-//! it has them, else from the generic extractor. Both paths share one clean-up: NFC, lead prefixes
-//! stripped, captions/related links/ads/scripts dropped, obfuscated or template residue removed,
-//! and the byline taken out as the author.
+//! they hold, else from the generic extractor: a body selector that matches nothing, or far less
+//! than the generic extractor finds, is set aside for that page ([`Article::selector_fallback`])
+//! so that a site redesign degrades to the generic body instead of empty articles. Both paths
+//! share one clean-up: NFC, lead prefixes stripped, captions/related links/ads/scripts/share
+//! widgets dropped, obfuscated or template residue removed, and the byline taken out as the
+//! author. The page's own name (`og:site_name`, host) is never the title suffix nor the author.
 //!
-//! Submodules: `dom` (fast tree builder), `dates`, `meta`, `select` (CSS path), `generic`
-//! (main-text extractor), `clean` (shared clean-up), `script_body` (bodies inside JS strings).
+//! Submodules: `dom` (fast tree builder), `entities` (character references), `dates`, `meta`,
+//! `site` (the site's own names), `select` (CSS path), `generic` (main-text extractor), `clean`
+//! (shared clean-up), `script_body` (bodies inside JS strings).
 
 mod clean;
 mod dates;
@@ -116,7 +120,7 @@ const SHORT_BODY: usize = 250;
 
 /// A selected body shorter than the generic one by this factor is a selector that drifted
 /// (it now picks a teaser, a caption or an empty shell), provided the generic body is at least
-/// [`DRIFT_MIN_GENERIC`] characters long.
+/// [`DRIFT_MIN_GENERIC`] bytes long.
 const DRIFT_RATIO: usize = 3;
 /// See [`DRIFT_RATIO`].
 const DRIFT_MIN_GENERIC: usize = 400;
@@ -167,7 +171,7 @@ pub fn scrape(html: &str, url: Option<&url::Url>, selectors: Option<&Selectors>)
     };
     let lead = match picked.sapo {
         Some(text) => Some(clean::Lead { text, marked: true }),
-        None => find_sapo(&doc, meta.description.as_deref()),
+        None => find_sapo(&doc, meta.description.as_deref(), meta.vietnamese),
     };
     let cleaned = clean::finish(blocks, lead);
 
@@ -207,7 +211,15 @@ pub fn scrape(html: &str, url: Option<&url::Url>, selectors: Option<&Selectors>)
 
     Article {
         title,
-        published: picked.published.or(meta.published),
+        published: match (picked.published, meta.published) {
+            // A selected date without its time takes the metadata's time of the same day.
+            (Some(p), Some(m))
+                if p.time() == chrono::NaiveTime::MIN && m.date_naive() == p.date_naive() =>
+            {
+                Some(m)
+            }
+            (p, m) => p.or(m),
+        },
         author,
         sapo: cleaned.sapo,
         body,
@@ -251,11 +263,12 @@ fn generic_blocks(doc: &dom::Doc<'_>) -> Vec<clean::Block> {
 }
 
 /// Class words that name a lead without doubt.
+/// The first three are the ones looked for on pages in other languages too.
 const LEAD_CLASSES: &[&str] = &[
     "sapo",
-    "phead",
     "cms-desc",
     "detail-desc",
+    "phead",
     "chapeau",
     "lead",
     "tomtat",
@@ -276,8 +289,21 @@ const MAYBE_LEAD_CLASSES: &[&str] = &[
 /// `summary`, `description`…), preferring one that repeats the page's description or follows
 /// the headline (list teasers share those classes), else the block whose text is the page's
 /// `og:description`.
-fn find_sapo(doc: &dom::Doc<'_>, description: Option<&str>) -> Option<clean::Lead> {
+fn find_sapo(
+    doc: &dom::Doc<'_>,
+    description: Option<&str>,
+    vietnamese: bool,
+) -> Option<clean::Lead> {
+    // Pages in other languages keep to the `sapo` classes of Vietnamese CMSes: their
+    // standfirsts and teasers are not what a Vietnamese sapo is, and the generic benchmark
+    // scores them as noise.
+    let lead_classes = if vietnamese {
+        LEAD_CLASSES
+    } else {
+        &LEAD_CLASSES[..3]
+    };
     let desc_key = description
+        .filter(|_| vietnamese)
         .map(sapo_key)
         .filter(|k| k.chars().count() >= 40);
     let desc_start: Option<String> = desc_key.as_deref().map(|d| d.chars().take(20).collect());
@@ -318,9 +344,8 @@ fn find_sapo(doc: &dom::Doc<'_>, description: Option<&str>) -> Option<clean::Lea
             dom::Tag::Text => {
                 // The description repeated as text: its block is the lead.
                 if let (None, Some(start)) = (&desc_block, &desc_start) {
-                    if doc.raw_text(i).len() >= 30
-                        && sapo_key(&doc.text_of(i)).starts_with(start.as_str())
-                    {
+                    let raw = doc.raw_text(i);
+                    if raw.len() >= 30 && starts_like(raw, start) {
                         let b = block_ancestor(doc, i);
                         let t = doc.text_of(b);
                         if t.chars().count() <= max_block && matches_desc(&t) {
@@ -340,10 +365,11 @@ fn find_sapo(doc: &dom::Doc<'_>, description: Option<&str>) -> Option<clean::Lea
         }
         let c = c.to_ascii_lowercase();
         let words = || c.split(|ch: char| ch.is_whitespace() || ch == '_' || ch == '-');
-        let is_strong = LEAD_CLASSES
+        let is_strong = lead_classes
             .iter()
             .any(|w| c.contains(w) && (w.len() > 4 || words().any(|x| x == *w)));
-        let is_maybe = !is_strong
+        let is_maybe = vietnamese
+            && !is_strong
             && MAYBE_LEAD_CLASSES.iter().any(|w| words().any(|x| x == *w))
             && !["image", "img", "photo", "caption", "video", "thumb", "item"]
                 .iter()
@@ -412,6 +438,17 @@ fn block_ancestor(doc: &dom::Doc<'_>, i: u32) -> u32 {
         p = doc.node(p).parent;
     }
     doc.node(i).parent
+}
+
+/// A cheap test that raw text (its dateline tag aside) begins like a lead key: the first ten
+/// letters and digits, lower-cased, without decoding anything.
+fn starts_like(raw: &str, key: &str) -> bool {
+    let text = clean::strip_lead_prefix(raw.trim_start());
+    let mut a = text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase);
+    key.chars().take(10).all(|k| a.next() == Some(k))
 }
 
 /// Lower-case letters and digits of a lead without its dateline tag, to compare leads.

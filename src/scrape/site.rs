@@ -56,6 +56,12 @@ impl Site {
         Site { keys }
     }
 
+    /// True when `s` is exactly the site's own name or host label ("Báo Hà Tĩnh", "baohatinh").
+    pub(crate) fn is_own_name(&self, s: &str) -> bool {
+        let k = squash(s);
+        self.keys.iter().any(|x| *x == k)
+    }
+
     /// True when `s` names the site: its own name or host, a domain, or an outlet's name.
     pub(crate) fn is_site(&self, s: &str) -> bool {
         let t = s.trim();
