@@ -48,8 +48,11 @@ pub fn strip_lead_prefix(s: &str) -> &str {
             .map_or(t.len(), |(i, _)| i);
         let tag = &t[..end];
         let n = tag.chars().count();
-        let upper =
-            (2..=6).contains(&n) && tag.chars().all(|c| c.is_uppercase() && c.is_alphabetic());
+        let upper = (2..=6).contains(&n)
+            && tag.chars().any(char::is_alphabetic)
+            && tag
+                .chars()
+                .all(|c| (c.is_uppercase() && c.is_alphabetic()) || c == '&');
         let dotted = (4..=24).contains(&n)
             && tag.contains('.')
             && tag.chars().next().is_some_and(char::is_uppercase)
@@ -468,6 +471,7 @@ mod tests {
         assert_eq!(strip_lead_prefix("VOV.VN - Niên vụ"), "Niên vụ");
         assert_eq!(strip_lead_prefix("Baonghean.vn - Sáng 6/1"), "Sáng 6/1");
         assert_eq!(strip_lead_prefix("TTXVN - Sáng 6/1"), "Sáng 6/1");
+        assert_eq!(strip_lead_prefix("GD&TĐ - Sáng 6/1"), "Sáng 6/1");
         assert_eq!(
             strip_lead_prefix("Năm 2025 - năm bản lề"),
             "Năm 2025 - năm bản lề"

@@ -465,8 +465,12 @@ fn pick_title(
             if h_key == m_key || (m_key.contains(&h_key) && h_key.len() * 2 >= m_key.len()) {
                 return Some(h.clone());
             }
+            if h_key.starts_with(&m_key) && m_key.len() * 2 >= h_key.len() {
+                // Metadata cut short (JSON-LD headlines are often truncated): the h1 is whole.
+                return Some(h.clone());
+            }
             if h_key.contains(&m_key) && m_key.len() * 2 >= h_key.len() {
-                // The h1 holds more than the headline (a label, a kicker): the metadata is clean.
+                // The h1 holds a label before the headline (a kicker): the metadata is clean.
                 return Some(m.clone());
             }
         }
@@ -599,6 +603,56 @@ mod tests {
         assert_eq!(
             m.published.unwrap().to_rfc3339(),
             "2026-01-08T18:21:00+07:00"
+        );
+    }
+
+    #[test]
+    fn titles_from_h1_and_metadata() {
+        let site = Site::new(Some("Báo Hà Tĩnh"), None);
+        let t = |metas: [Option<&str>; 2], h1s: &[&str], tag: Option<&str>| {
+            pick_title(
+                &site,
+                metas.map(|m| m.map(str::to_string)),
+                &h1s.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                tag.map(str::to_string),
+            )
+        };
+        let full = "Hà Tĩnh thu ngân sách đạt 21.450 tỷ đồng, tăng 18% so với năm 2024";
+        // A truncated JSON-LD headline: the h1 is whole.
+        assert_eq!(
+            t(
+                [
+                    Some("Hà Tĩnh thu ngân sách đạt 21.450 tỷ đồng, tăng 18%..."),
+                    None
+                ],
+                &["Báo Hà Tĩnh", full],
+                None
+            )
+            .as_deref(),
+            Some(full)
+        );
+        // An h1 with a kicker before the headline: the metadata.
+        assert_eq!(
+            t(
+                [None, Some(&format!("{full} - Báo Hà Tĩnh"))],
+                &[&format!("Video {full}")],
+                None
+            )
+            .as_deref(),
+            Some(full)
+        );
+        // No metadata: the h1 that is not the site's logo, else <title> without its suffix.
+        assert_eq!(
+            t([None, None], &["Báo Hà Tĩnh", full], None).as_deref(),
+            Some(full)
+        );
+        assert_eq!(
+            t([None, None], &[], Some(&format!("{full} | Báo Hà Tĩnh"))).as_deref(),
+            Some(full)
+        );
+        assert_eq!(
+            t([Some("Báo Hà Tĩnh"), None], &[], Some("Báo Hà Tĩnh")),
+            None
         );
     }
 

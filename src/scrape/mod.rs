@@ -270,6 +270,7 @@ const LEAD_CLASSES: &[&str] = &[
     "detail-desc",
     "phead",
     "chapeau",
+    "chappeau",
     "lead",
     "tomtat",
     "tom-tat",
