@@ -2,8 +2,11 @@
 //!
 //! Both paths produce a list of [`Block`]s (paragraphs, headings, list items); this module turns
 //! them into the article's sapo, body and byline: NFC, lead prefixes such as `(CTO) - ` stripped,
-//! obfuscated (base64-like) runs and template residue (`{{ }}`, `{title}`) dropped, the trailing
-//! byline ("Tin, ảnh: P.Y") taken out as the author, and the sapo not repeated in the body.
+//! obfuscated (base64-like) runs and template residue (`{{ }}`, `{title}`) dropped, share widgets,
+//! "Xem thêm:" lines and the related-news or comment furniture after headings such as "Tin liên
+//! quan" dropped, the trailing byline ("Tin, ảnh: P.Y", a bold or right-aligned name) taken out
+//! as the author, a bold or heading first paragraph taken as the lead when nothing else is, and
+//! the sapo not repeated in the body.
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 

@@ -59,7 +59,7 @@ impl Site {
     /// True when `s` is exactly the site's own name or host label ("Báo Hà Tĩnh", "baohatinh").
     pub(crate) fn is_own_name(&self, s: &str) -> bool {
         let k = squash(s);
-        self.keys.iter().any(|x| *x == k)
+        self.keys.contains(&k)
     }
 
     /// True when `s` names the site: its own name or host, a domain, or an outlet's name.
@@ -80,10 +80,11 @@ impl Site {
         }
         let key = squash(t);
         if key.len() >= 3
-            && self
-                .keys
-                .iter()
-                .any(|k| *k == key || (k.len() >= 6 && key.contains(k.as_str())))
+            && self.keys.iter().any(|k| {
+                *k == key
+                    || (k.len() >= 6 && key.contains(k.as_str()))
+                    || (key.len() >= 6 && k.contains(key.as_str()))
+            })
         {
             return true;
         }
@@ -137,6 +138,8 @@ mod tests {
         assert!(!s.is_site("Nguyễn Văn Bảo"));
         assert!(!s.is_site("P.Y"));
         assert!(!s.is_site("Bảo Anh"));
+        let tn = Site::new(Some("thanhnien.vn"), None);
+        assert!(tn.is_site("Thanh Niên"));
         let t = Site::new(None, Some("www.baocantho.com.vn"));
         assert!(t.is_site("Báo Cần Thơ"));
         assert!(t.is_site("baocantho"));
