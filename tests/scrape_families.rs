@@ -1,10 +1,11 @@
 //! The real-page regression set: one hand-written page in the shape of each Vietnamese CMS family
-//! met while studying real sites (national papers shaped like VnExpress, Tuổi Trẻ and Dân trí, a
-//! government portal portlet, a radio-TV site, the VietLong CMS of Báo Phú Thọ, the Quảng Ninh /
-//! Hưng Yên template, Báo Lai Châu's `post-info` layout, Báo Bắc Ninh's `.bbg` CMS), each with
-//! the traps those families set: metadata titles with raw or double-escaped character references
-//! and site-name suffixes, the paper's name as the author, a midnight or date-only machine date
-//! beside the visible time, a lead marked up as `h2`, `p.description`, `div.summary-news` or bold
+//! met while studying real sites (national papers shaped like VnExpress, Tuổi Trẻ, Dân trí and
+//! Znews, a government portal portlet, a radio-TV site, the VietLong CMS of Báo Phú Thọ, the
+//! Quảng Ninh / Hưng Yên template, Báo Lai Châu's `post-info` layout, Báo Bắc Ninh's `.bbg` CMS),
+//! each with the traps those families set: metadata titles with raw or double-escaped character
+//! references and site-name suffixes, the paper's name as the author, a midnight or date-only
+//! machine date beside the visible time, a lead marked up as `h2`, `p.description`,
+//! `div.summary-news`, `p.the-article-summary` (not repeating og:description) or bold
 //! text, related-news blocks, comments, captions and share widgets around the body.
 //!
 //! Every page is scored field by field the way the held-out set is (title exact, published to
@@ -228,6 +229,28 @@ const PAGES: &[Expect] = &[
             "Hà Phương",
             "Tin khác",
             "Khởi công khu nhà ở",
+        ],
+    },
+    Expect {
+        fixture: "znews_like",
+        html: include_str!("fixtures/scrape/znews_like.html"),
+        source: None,
+        title: "Đà Nẵng đón 8,2 triệu lượt khách trong 11 tháng",
+        published: "2025-12-02T01:05:00+00:00",
+        author: "Thanh Bình",
+        sapo: "Trong 11 tháng năm 2025, Đà Nẵng đón khoảng 8,2 triệu lượt khách lưu trú, tăng 21% so với cùng kỳ; doanh thu du lịch ước đạt 38.600 tỷ đồng.",
+        body: &[
+            "Theo Sở Du lịch Đà Nẵng, khách quốc tế đạt 3,4 triệu lượt, tăng 29%, trong đó Hàn Quốc, Trung Quốc và Ấn Độ là ba thị trường lớn nhất. Thành phố hiện có 142 đường bay quốc tế và nội địa, nhiều hơn 18 đường bay so với năm trước.",
+            "Công suất phòng bình quân của các cơ sở lưu trú đạt 68%, riêng khách sạn 4-5 sao đạt 74%. Các sự kiện như lễ hội pháo hoa quốc tế và giải chạy marathon thu hút hơn 600.000 lượt khách.",
+            "Năm 2026, thành phố đặt mục tiêu đón 9,5 triệu lượt khách lưu trú và doanh thu du lịch 45.000 tỷ đồng.",
+        ],
+        noise: &[
+            "Sơn Trà",
+            "Tags",
+            "Chia sẻ",
+            "Có thể bạn quan tâm",
+            "Hội An",
+            "Thanh Bình",
         ],
     },
 ];

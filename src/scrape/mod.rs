@@ -288,8 +288,8 @@ const MAYBE_LEAD_CLASSES: &[&str] = &[
 
 /// The lead of pages without a sapo selector: an element whose class names it (`sapo`, `lead`,
 /// `summary`, `description`…), preferring one that repeats the page's description or follows
-/// the headline (list teasers share those classes), else the block whose text is the page's
-/// `og:description`.
+/// the headline closely (list teasers share those classes), else the block whose text is the
+/// page's `og:description`.
 fn find_sapo(
     doc: &dom::Doc<'_>,
     description: Option<&str>,
@@ -316,6 +316,8 @@ fn find_sapo(
         })
     };
     let mut seen_h1 = false;
+    // Elements since the first h1: a lead follows the headline closely, sidebars come later.
+    let mut since_h1 = 0usize;
     let mut strong: Vec<(String, bool)> = Vec::new();
     let mut weak: Vec<(String, bool)> = Vec::new();
     let mut desc_block: Option<(String, bool)> = None;
@@ -326,6 +328,9 @@ fn find_sapo(
     let mut it = doc.descendants(0);
     while let Some(i) = it.next() {
         let tag = doc.node(i).tag;
+        if seen_h1 && tag != dom::Tag::Text {
+            since_h1 += 1;
+        }
         match tag {
             dom::Tag::Script
             | dom::Tag::Style
@@ -338,6 +343,9 @@ fn find_sapo(
                 continue;
             }
             dom::Tag::H1 => {
+                if !seen_h1 {
+                    since_h1 = 0;
+                }
                 seen_h1 = true;
                 it.skip_children(i);
                 continue;
@@ -392,7 +400,9 @@ fn find_sapo(
         }
         if is_strong && strong.len() < 8 {
             strong.push((t, seen_h1));
-        } else if is_maybe && weak.len() < 8 && desc_key.is_none() {
+        } else if is_maybe && weak.len() < 8 && (desc_key.is_none() || (seen_h1 && since_h1 <= 40))
+        {
+            // With a description that does not repeat it, only right under the headline.
             weak.push((t, seen_h1));
         }
     }

@@ -44,6 +44,16 @@ impl Site {
             if k.len() >= 3 {
                 keys.push(k);
             }
+            // A site name that is a domain ("ZNEWS.VN", "VOV.VN"): its first label too.
+            let n = n.trim();
+            if n.contains('.') && !n.contains(' ') {
+                if let Some(label) = n.trim_start_matches("www.").split('.').next() {
+                    let k = squash(label);
+                    if k.len() >= 3 {
+                        keys.push(k);
+                    }
+                }
+            }
         }
         if let Some(h) = host {
             let h = h.trim_start_matches("www.").trim_start_matches("m.");
@@ -140,6 +150,8 @@ mod tests {
         assert!(!s.is_site("Bảo Anh"));
         let tn = Site::new(Some("thanhnien.vn"), None);
         assert!(tn.is_site("Thanh Niên"));
+        assert!(Site::new(Some("ZNEWS.VN"), None).is_site("Znews"));
+        assert!(Site::new(Some("VOV.VN"), None).is_site("VOV"));
         let t = Site::new(None, Some("www.baocantho.com.vn"));
         assert!(t.is_site("Báo Cần Thơ"));
         assert!(t.is_site("baocantho"));
