@@ -275,8 +275,8 @@ const LEAD_CLASSES: &[&str] = &[
     "tomtat",
     "tom-tat",
 ];
-/// Class words that name a lead on article pages but also name teasers in lists: trusted only
-/// when the text repeats the page's description.
+/// Class words that name a lead on article pages but also name teasers in lists: trusted when
+/// the text repeats the page's description or sits right under the headline.
 const MAYBE_LEAD_CLASSES: &[&str] = &[
     "summary",
     "description",
@@ -411,8 +411,11 @@ fn find_sapo(
         let k = v.iter().position(|(_, after_h1)| *after_h1 || any)?;
         Some(v.swap_remove(k).0)
     };
+    // Before the headline (a teaser box above the article) only on pages without an h1, or
+    // without a description to tell the article's lead from a teaser.
     let after_h1 = first(&mut strong, false);
-    if let Some(text) = after_h1.or_else(|| first(&mut strong, true)) {
+    let before_ok = !seen_h1 || desc_key.is_none();
+    if let Some(text) = after_h1.or_else(|| first(&mut strong, true).filter(|_| before_ok)) {
         return Some(clean::Lead { text, marked: true });
     }
     if let Some((text, marked)) = desc_block {
