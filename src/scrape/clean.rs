@@ -439,7 +439,11 @@ pub(crate) fn finish(blocks: Vec<Block>, lead: Option<Lead>) -> Cleaned {
         }
     }
     if let Some(s) = &sapo {
-        kept.retain(|b| !same_text(s, strip_lead_prefix(&b.text)));
+        // The lead repeated in the body, also behind a dateline the sapo lost ("Hà TĩnhNăm…").
+        kept.retain(|b| {
+            !same_text(s, strip_lead_prefix(&b.text))
+                && !(b.text.ends_with(s.as_str()) && b.text.len() - s.len() <= 60)
+        });
     }
 
     let mut body = String::new();

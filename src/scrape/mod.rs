@@ -386,7 +386,7 @@ fn find_sapo(
         if !is_strong && !is_maybe {
             continue;
         }
-        let t = doc.text_of(i);
+        let t = without_location_stamp(doc, i);
         let n = t.chars().count();
         if !(20..=1500).contains(&n) {
             continue;
@@ -422,6 +422,34 @@ fn find_sapo(
         return Some(clean::Lead { text, marked });
     }
     first(&mut weak, !seen_h1).map(|text| clean::Lead { text, marked: true })
+}
+
+/// The text of a lead element without a leading location stamp (`<span class="location-stamp">
+/// Hà Nội</span>Năm 2025…`, whose separator only CSS draws): a dateline, stripped like
+/// `(CTO) - `.
+fn without_location_stamp(doc: &dom::Doc<'_>, i: u32) -> String {
+    let t = doc.text_of(i);
+    let stamp = doc
+        .children(i)
+        .find(|&c| doc.node(c).tag != dom::Tag::Text || !doc.raw_text(c).trim().is_empty())
+        .filter(|&c| {
+            doc.attr(c, "class")
+                .is_some_and(|k| k.to_ascii_lowercase().contains("location"))
+        });
+    match stamp {
+        Some(c) => {
+            let place = doc.text_of(c);
+            match t.strip_prefix(place.as_str()) {
+                Some(rest) if !place.is_empty() => rest
+                    .trim_start_matches(|ch: char| {
+                        ch.is_whitespace() || matches!(ch, '-' | '–' | '—')
+                    })
+                    .to_string(),
+                _ => t,
+            }
+        }
+        None => t,
+    }
 }
 
 /// True when block `b` is set apart from the paragraphs after it: not a plain `<p>`, or a `<p>`
