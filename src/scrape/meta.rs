@@ -285,7 +285,11 @@ fn class_hints(doc: &Doc<'_>, i: u32, f: &mut Found<'_>) {
 /// Strips "By", "Tác giả:" and similar from an author field, and a trailing site name
 /// ("Thu Hà - Báo Hà Tĩnh", "Minh Anh (baohatinh.vn)").
 pub(crate) fn clean_author(a: &str, site: &Site) -> String {
-    let a = nfc(a.trim());
+    let a = if a.contains('&') {
+        nfc(decode(a).trim())
+    } else {
+        nfc(a.trim())
+    };
     let mut t = a.as_str();
     for p in [
         "By ",
@@ -668,6 +672,7 @@ mod tests {
         assert_eq!(clean_author("Ngọc Anh/VOV-Tây Bắc", &site), "Ngọc Anh");
         assert_eq!(clean_author("Minh Đức/TTXVN", &site), "Minh Đức");
         assert_eq!(clean_author("Hà - Linh", &site), "Hà - Linh");
+        assert_eq!(clean_author("Ho&#224;ng Lam", &site), "Hoàng Lam");
     }
 
     #[test]
