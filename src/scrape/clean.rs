@@ -440,10 +440,11 @@ pub(crate) fn finish(blocks: Vec<Block>, lead: Option<Lead>) -> Cleaned {
     }
     if let Some(s) = &sapo {
         // The lead repeated in the body, also behind a dateline the sapo lost ("Hà TĩnhNăm…").
-        kept.retain(|b| {
-            !same_text(s, strip_lead_prefix(&b.text))
-                && !(b.text.ends_with(s.as_str()) && b.text.len() - s.len() <= 60)
-        });
+        let repeats = |b: &Block| {
+            same_text(s, strip_lead_prefix(&b.text))
+                || (b.text.ends_with(s.as_str()) && b.text.len() - s.len() <= 60)
+        };
+        kept.retain(|b| !repeats(b));
     }
 
     let mut body = String::new();
