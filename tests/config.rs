@@ -205,3 +205,37 @@ fn db_migrate_creates_sqlite_file_and_folder() {
     assert!(dir.path().join("state/sub/chiso.db").exists());
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 sources"));
 }
+
+#[test]
+fn shipped_config_covers_the_34_provinces_and_documents_each_source() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = chiso::config::Config::load(&root.join("config/chiso.toml")).unwrap();
+    let provinces: std::collections::BTreeSet<&str> =
+        config.sources.iter().map(|s| s.province.as_str()).collect();
+    let csv = std::fs::read_to_string(root.join("data/gazetteer/provinces_2025.csv")).unwrap();
+    let expected: std::collections::BTreeSet<&str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(1))
+        .collect();
+    assert_eq!(expected.len(), 34);
+    assert_eq!(
+        provinces, expected,
+        "one paper per province of the 2025 structure"
+    );
+    // Every source says what its settings rest on, in the comment just above it.
+    let text = std::fs::read_to_string(root.join("config/chiso.toml")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, l) in lines.iter().enumerate() {
+        if l.trim() == "[[source]]" {
+            let above = lines[..i].iter().rev().take_while(|l| l.starts_with('#'));
+            let note: Vec<&str> = above.copied().collect();
+            assert!(
+                note.iter()
+                    .any(|n| n.contains("(cfg)") || n.contains("(url)") || n.contains("(page)")),
+                "source at line {} has no note on its evidence: {note:?}",
+                i + 1
+            );
+        }
+    }
+}

@@ -479,3 +479,56 @@ async fn a_server_that_never_answers_times_out_and_the_run_goes_on() {
         .unwrap();
     assert_eq!(statuses, vec!["partial".to_string(), "failed".to_string()]);
 }
+
+#[tokio::test]
+async fn a_source_whose_body_selector_drifted_still_yields_correct_articles_through_the_fallback() {
+    let zce = TestServer::start_on("127.0.0.6").await;
+    let z = sites::zce_stories();
+    sites::zce_site(&zce, &[&z[0], &z[1]], &[&z[1], &z[2]], "\"v1\"");
+    // The site was "redesigned": the configured body container no longer exists.
+    let stale = sites::zce_source("hatinh", &zce.base()).replace(
+        "body = \"div.article__body\"",
+        "body = \"div.article-content-v1\"",
+    );
+    let env = Env::new(Http::default(), &[stale]);
+    let reports = env.crawl().await;
+    let r = report(&reports, "hatinh");
+    assert_eq!(r.stats.status, "ok", "{r:?}");
+    assert_eq!(r.stats.new_articles, 3, "{r:?}");
+    assert_eq!(r.stats.selector_fallbacks, 3, "{r:?}");
+    let pool = env.pool().await;
+    for st in &z {
+        assert_stored(&pool, &zce, st).await;
+    }
+    assert_eq!(
+        count(&pool, "SELECT selector_fallbacks FROM crawl_runs").await,
+        3
+    );
+
+    // `chiso status` shows the count and says what to check.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chiso"))
+        .arg("--config")
+        .arg(env._dir.path().join("chiso.toml"))
+        .arg("status")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.lines().next().unwrap_or("").contains("fallbacks"),
+        "{text}"
+    );
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("hatinh "))
+        .unwrap_or_else(|| panic!("no hatinh row: {text}"));
+    assert!(row.trim_end().ends_with(" 3"), "{row}");
+    assert!(
+        text.contains("warning: hatinh: the selectors fell back to the generic extractor on 3"),
+        "{text}"
+    );
+}

@@ -139,3 +139,33 @@ fn bad_url_is_an_error() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--url"));
 }
+
+#[test]
+fn source_selectors_that_no_longer_match_are_reported_and_the_body_still_comes_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/chiso.toml");
+    let run = |html: &str| -> Value {
+        let page = dir.path().join("page.html");
+        std::fs::write(&page, html).unwrap();
+        let out = chiso()
+            .arg("--config")
+            .arg(&config)
+            .args(["scrape", "--source", "baohatinh"])
+            .arg(&page)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let held = run(CMS_A);
+    assert!(held.get("selector_fallback").is_none(), "{held}");
+    // The redesigned page: the body container has a new class.
+    let redesigned = run(&CMS_A.replace("article__body zce-content-body", "article-content"));
+    assert_eq!(redesigned["selector_fallback"], "no_match");
+    assert_eq!(redesigned["body"], held["body"]);
+    assert_eq!(redesigned["sapo"], held["sapo"]);
+}

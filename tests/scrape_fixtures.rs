@@ -1,7 +1,7 @@
 //! Article scraping on hand-written pages in the shapes of the real provincial sites (CMS-A,
 //! OneCMS, CMS-D, family C) and their known traps, with per-source selectors and without them.
 
-use chiso::scrape::{parse_vn_datetime, scrape, Article, Selectors};
+use chiso::scrape::{parse_vn_datetime, scrape, Article, SelectorFallback, Selectors};
 use unicode_normalization::UnicodeNormalization;
 
 const CMS_A: &str = include_str!("fixtures/scrape/cms_a_hatinh.html");
@@ -482,4 +482,37 @@ fn garbage_never_panics() {
         let a = scrape(html, None, None);
         assert!(a.title.is_none() || !a.title.unwrap().is_empty());
     }
+}
+
+#[test]
+fn selectors_that_match_nothing_fall_back_to_the_generic_extractor() {
+    // After a redesign the configured body container is gone.
+    let mut s = cms_a_selectors();
+    s.body = Some("div.article-content-v2".into());
+    let a = scrape(CMS_A, None, Some(&s));
+    assert_eq!(a.selector_fallback, Some(SelectorFallback::NoMatch));
+    check_cms_a(&a);
+}
+
+#[test]
+fn a_body_selector_that_now_picks_a_fragment_falls_back() {
+    // The selector still matches, but only one short paragraph: far less than the article.
+    let mut s = cms_a_selectors();
+    s.body = Some("div.article__body > p:nth-of-type(3)".into());
+    let a = scrape(CMS_A, None, Some(&s));
+    assert_eq!(a.selector_fallback, Some(SelectorFallback::TooShort));
+    check_cms_a(&a);
+}
+
+#[test]
+fn selectors_that_hold_do_not_fall_back() {
+    for (html, s) in [
+        (CMS_A, cms_a_selectors()),
+        (ONECMS, onecms_selectors()),
+        (CMS_D, cms_d_selectors()),
+        (FAMILY_C, family_c_selectors()),
+    ] {
+        assert_eq!(scrape(html, None, Some(&s)).selector_fallback, None);
+    }
+    assert_eq!(scrape(CMS_A, None, None).selector_fallback, None);
 }

@@ -182,11 +182,16 @@ async fn round_trip(store: Arc<dyn Store>) {
                 status: "ok".into(),
                 pages_fetched: 3,
                 new_articles: 2,
+                selector_fallbacks: 2,
                 ..Default::default()
             },
         )
         .await
         .unwrap();
+    let status = store.source_status().await.unwrap();
+    let hatinh = status.iter().find(|s| s.name == "baohatinh").unwrap();
+    assert_eq!(hatinh.selector_fallbacks, 2);
+    assert_eq!(hatinh.last_status.as_deref(), Some("ok"));
     let counts = store.counts().await.unwrap();
     assert_eq!(counts.articles, 2);
     assert_eq!(counts.facts, 3);

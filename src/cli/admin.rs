@@ -91,7 +91,8 @@ pub fn db_migrate(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
 }
 
 /// `chiso status`: per source, the last run and its outcome, the next scheduled run, consecutive
-/// failures, articles and facts; then alerts by status.
+/// failures, articles, facts and the last run's selector fallbacks; then a warning per source
+/// whose selectors fell back, and alerts by status.
 pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
     use croner::parser::{CronParser, Seconds};
     let config = load_config(explicit)?;
@@ -107,8 +108,16 @@ pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|| "-".into())
     };
     println!(
-        "{:<16} {:<16} {:<11} {:<16} {:<16} {:>5} {:>8} {:>7}",
-        "source", "last run", "outcome", "last success", "next run", "fails", "articles", "facts"
+        "{:<16} {:<16} {:<11} {:<16} {:<16} {:>5} {:>8} {:>7} {:>9}",
+        "source",
+        "last run",
+        "outcome",
+        "last success",
+        "next run",
+        "fails",
+        "articles",
+        "facts",
+        "fallbacks"
     );
     for r in &rows {
         let next = config
@@ -130,7 +139,7 @@ pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
             (None, _) => "never run".into(),
         };
         println!(
-            "{:<16} {:<16} {:<11} {:<16} {:<16} {:>5} {:>8} {:>7}",
+            "{:<16} {:<16} {:<11} {:<16} {:<16} {:>5} {:>8} {:>7} {:>9}",
             r.name,
             fmt(r.last_started),
             outcome,
@@ -138,7 +147,15 @@ pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
             next,
             r.consecutive_failures,
             r.articles,
-            r.facts
+            r.facts,
+            r.selector_fallbacks
+        );
+    }
+    for r in rows.iter().filter(|r| r.selector_fallbacks > 0) {
+        println!(
+            "warning: {}: the selectors fell back to the generic extractor on {} page(s) of the \
+             last run: the site's markup has changed, check [source.selectors]",
+            r.name, r.selector_fallbacks
         );
     }
     let mut by_status: std::collections::BTreeMap<&str, i64> = Default::default();

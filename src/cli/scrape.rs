@@ -50,13 +50,17 @@ pub fn run_with(args: &ScrapeArgs, selectors: Option<&Selectors>) -> anyhow::Res
     };
     let html = String::from_utf8_lossy(&bytes);
     let a = scrape(&html, url.as_ref(), selectors);
-    let out = json!({
+    let mut out = json!({
         "title": a.title,
         "published": published(&a),
         "author": a.author,
         "sapo": a.sapo,
         "body": a.body,
     });
+    // With `--source`, say when its selectors were set aside for the generic extractor.
+    if let Some(why) = a.selector_fallback {
+        out["selector_fallback"] = json!(why);
+    }
     let stdout = io::stdout();
     let mut w = BufWriter::new(stdout.lock());
     serde_json::to_writer(&mut w, &out)?;

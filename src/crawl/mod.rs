@@ -33,6 +33,8 @@ pub struct Crawler {
     fetcher: Fetcher,
     extractor: Extractor<'static>,
     instance: String,
+    /// The day (in Vietnam) each source last warned that its selectors fell back.
+    fallback_warned: std::sync::Mutex<std::collections::HashMap<String, chrono::NaiveDate>>,
 }
 
 /// What one crawl of one source did.
@@ -58,6 +60,7 @@ impl Crawler {
             fetcher,
             extractor,
             instance,
+            fallback_warned: Default::default(),
         })
     }
 
@@ -279,6 +282,10 @@ impl Crawler {
         };
         stats.pages_fetched += 1;
         let article = crate::scrape::scrape(&page.text, Some(&page.url), src.selectors.as_ref());
+        if let Some(why) = article.selector_fallback {
+            stats.selector_fallbacks += 1;
+            self.warn_selector_fallback(src, url, why);
+        }
         // The page's own canonical link names the article when it stays on the site.
         let canonical = article
             .canonical_url
@@ -338,6 +345,38 @@ impl Crawler {
                 errors.push(format!("{url}: cannot store: {e}"));
                 self.requeue(src, url.as_str(), &e.to_string()).await;
             }
+        }
+    }
+
+    /// Warns once per source and day that the source's selectors no longer fit its pages (the
+    /// page was scraped with the generic extractor instead); later pages only log at debug.
+    fn warn_selector_fallback(
+        &self,
+        src: &SourceConfig,
+        url: &Url,
+        why: crate::scrape::SelectorFallback,
+    ) {
+        let today = Utc::now()
+            .with_timezone(&crate::scrape::vietnam())
+            .date_naive();
+        let first_today = {
+            let mut warned = self
+                .fallback_warned
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            warned.insert(src.name.clone(), today) != Some(today)
+        };
+        if first_today {
+            tracing::warn!(
+                source = %src.name,
+                %url,
+                reason = ?why,
+                "the source's selectors no longer fit its pages (site redesign?): scraped with \
+                 the generic extractor instead; counted in chiso_selector_fallback_total, warned \
+                 once a day"
+            );
+        } else {
+            tracing::debug!(source = %src.name, %url, reason = ?why, "selector fallback");
         }
     }
 

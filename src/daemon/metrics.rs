@@ -20,6 +20,7 @@ struct SourceCounters {
     consecutive_failures: u64,
     last_success_unix: Option<i64>,
     skipped_ticks: u64,
+    selector_fallbacks: i64,
 }
 
 /// The daemon's counters, shared by the jobs and the `/metrics` handler.
@@ -47,6 +48,7 @@ impl Metrics {
         c.articles_updated += report.stats.updated_articles;
         c.facts += report.stats.facts;
         c.not_modified += report.stats.not_modified;
+        c.selector_fallbacks += report.stats.selector_fallbacks;
         c.duration_sum += report.seconds;
         c.duration_last = report.seconds;
         c.consecutive_failures = consecutive_failures;
@@ -195,6 +197,13 @@ impl Metrics {
             per_source(&|c| c.skipped_ticks.to_string()),
         );
         family(
+            "chiso_selector_fallback_total",
+            "counter",
+            "Pages scraped with the generic extractor because the source's body selector matched \
+             nothing or far less text (a site redesign).",
+            per_source(&|c| c.selector_fallbacks.to_string()),
+        );
+        family(
             "chiso_alerts",
             "gauge",
             "Alerts in the outbox, by channel and status (sent and failed are delivery outcomes).",
@@ -233,4 +242,40 @@ fn esc(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::RunStats;
+
+    #[test]
+    fn selector_fallbacks_are_counted_per_source() {
+        let m = Metrics::default();
+        m.register("quiet");
+        let report = |n| SourceReport {
+            source: "drifted".into(),
+            stats: RunStats {
+                status: "ok".into(),
+                selector_fallbacks: n,
+                ..RunStats::default()
+            },
+            seconds: 0.5,
+        };
+        m.record_run(&report(2), 0);
+        m.record_run(&report(3), 0);
+        let text = m.render(&FetchStats::default(), &StoreGauges::default());
+        assert!(
+            text.contains("# TYPE chiso_selector_fallback_total counter"),
+            "{text}"
+        );
+        assert!(
+            text.contains("chiso_selector_fallback_total{source=\"drifted\"} 5"),
+            "{text}"
+        );
+        assert!(
+            text.contains("chiso_selector_fallback_total{source=\"quiet\"} 0"),
+            "{text}"
+        );
+    }
 }

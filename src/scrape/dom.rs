@@ -11,7 +11,6 @@
 
 use memchr::memchr;
 
-pub(crate) use super::entities::decode;
 use super::entities::decode_entity;
 
 /// "No node": the index used for missing parents, children and siblings.
@@ -887,10 +886,13 @@ pub(crate) fn push_collapsed(out: &mut String, raw: &str) {
         } else {
             let (ch, used) = decode_entity(rest);
             match ch {
-                Some(c) if c.is_whitespace() => pending_space = true,
-                Some(c) => {
+                Some((c, None)) if c.is_whitespace() => pending_space = true,
+                Some((c, second)) => {
                     flush(out, &mut pending_space);
                     out.push(c);
+                    if let Some(c2) = second {
+                        out.push(c2);
+                    }
                 }
                 None => {
                     flush(out, &mut pending_space);
@@ -932,7 +934,10 @@ mod tests {
         let div = doc.node(0).first_child;
         assert_eq!(doc.attr(div, "class"), Some("a b"));
         assert_eq!(doc.attr(div, "id"), Some("x"));
-        assert_eq!(decode(doc.attr(div, "data-v").unwrap()), "1 & 2");
+        assert_eq!(
+            super::super::entities::decode(doc.attr(div, "data-v").unwrap()),
+            "1 & 2"
+        );
         assert_eq!(tags_under(&doc, div), vec![Tag::Script, Tag::Text]);
         assert_eq!(doc.text_of(div), "t");
     }

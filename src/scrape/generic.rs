@@ -90,6 +90,39 @@ static UNLIKELY: LazyLock<AhoCorasick> = LazyLock::new(|| {
         "login",
     ])
 });
+/// Class/id words of related-news, "read more" and comment blocks: never the article, even when
+/// the class also says `article` or `content` (`box-related-content`, `article-comments`), which
+/// rescues the words of [`UNLIKELY`]. Vietnamese sites name them `tin-lien-quan`,
+/// `cung-chuyen-muc`, `tin-khac`, `binh-luan`.
+static STRONG_UNLIKELY: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    ac(&[
+        "related",
+        "lienquan",
+        "lien-quan",
+        "lien_quan",
+        "cungchuyenmuc",
+        "cung-chuyen-muc",
+        "tinkhac",
+        "tin-khac",
+        "other-news",
+        "othernews",
+        "news-other",
+        "more-news",
+        "xemthem",
+        "xem-them",
+        "docthem",
+        "doc-them",
+        "docnhieu",
+        "doc-nhieu",
+        "most-read",
+        "comments",
+        "comment-",
+        "-comment",
+        "comment_",
+        "binhluan",
+        "binh-luan",
+    ])
+});
 /// Class/id words of short furniture inside articles: bylines, dates, credits, share bars.
 static SHORT_FURNITURE: LazyLock<AhoCorasick> = LazyLock::new(|| {
     ac(&[
@@ -105,6 +138,9 @@ static SHORT_FURNITURE: LazyLock<AhoCorasick> = LazyLock::new(|| {
         "copyright",
         "timestamp",
         "dateline",
+        "pseudonym",
+        "tacgia",
+        "tac-gia",
     ])
 });
 /// Below this many characters an element classed as [`SHORT_FURNITURE`] is dropped.
@@ -205,8 +241,11 @@ pub(crate) fn extract(doc: &Doc<'_>, aggressive: bool) -> Vec<Block> {
         blocks: Vec::new(),
         cur: String::new(),
         right: false,
+        heading: false,
         bold_len: 0,
         bold_depth: 0,
+        link_len: 0,
+        link_depth: 0,
     };
     for p in parts {
         out.walk(p, true);
@@ -312,11 +351,17 @@ impl Work<'_, '_> {
                 return true;
             }
         }
-        if !aggressive || doc.node(i).tag == Tag::A || doc.node(i).tag == Tag::Article {
+        if !aggressive || doc.node(i).tag == Tag::A {
             return false;
         }
         let (c, id) = self.class_id(i);
         if c.is_empty() && id.is_empty() {
+            return false;
+        }
+        if STRONG_UNLIKELY.is_match(c) || STRONG_UNLIKELY.is_match(id) {
+            return true;
+        }
+        if doc.node(i).tag == Tag::Article {
             return false;
         }
         let key_hit = |s: &str| UNLIKELY.is_match(s) && !MAYBE.is_match(s);
@@ -693,8 +738,11 @@ struct Emitter<'w, 'd, 'a> {
     blocks: Vec<Block>,
     cur: String,
     right: bool,
+    heading: bool,
     bold_len: usize,
     bold_depth: u32,
+    link_len: usize,
+    link_depth: u32,
 }
 
 impl Emitter<'_, '_, '_> {
@@ -702,15 +750,20 @@ impl Emitter<'_, '_, '_> {
         let t = self.cur.trim();
         if !t.is_empty() {
             let bold = self.bold_len * 10 >= t.len() * 9;
+            let link = self.link_len * 10 >= t.len() * 9;
             self.blocks.push(Block {
                 text: t.to_string(),
                 right: self.right,
                 bold,
+                heading: self.heading,
+                link,
             });
         }
         self.cur.clear();
         self.right = false;
+        self.heading = false;
         self.bold_len = 0;
+        self.link_len = 0;
     }
 
     fn walk(&mut self, i: u32, is_root: bool) {
@@ -726,6 +779,9 @@ impl Emitter<'_, '_, '_> {
                 if self.bold_depth > 0 {
                     self.bold_len += self.cur.len() - before;
                 }
+                if self.link_depth > 0 {
+                    self.link_len += self.cur.len() - before;
+                }
                 return;
             }
             Tag::Br => {
@@ -738,16 +794,24 @@ impl Emitter<'_, '_, '_> {
         if !is_root && self.w.is_junk(i) {
             return;
         }
+        if node.tag == Tag::P && is_caption_p(doc, i) {
+            return;
+        }
         let block = node.tag.is_block();
         if block {
             self.flush();
             if node.tag == Tag::P {
                 self.right = is_right(doc, i);
             }
+            self.heading = node.tag.is_heading();
         }
         let bold = matches!(node.tag, Tag::Strong | Tag::B);
         if bold {
             self.bold_depth += 1;
+        }
+        let link = node.tag == Tag::A;
+        if link {
+            self.link_depth += 1;
         }
         let mut c = node.first_child;
         while c != NONE {
@@ -757,12 +821,47 @@ impl Emitter<'_, '_, '_> {
         if bold {
             self.bold_depth -= 1;
         }
+        if link {
+            self.link_depth -= 1;
+        }
         if block {
             self.flush();
         } else if matches!(node.tag, Tag::Td | Tag::Th | Tag::Li) {
             push_space(&mut self.cur);
         }
     }
+}
+
+/// A centred paragraph holding only italic text: the caption under a photo in the CMSes that
+/// write `<p style="text-align:center"><em>…</em></p>` after the image.
+fn is_caption_p(doc: &Doc<'_>, i: u32) -> bool {
+    let centred = doc
+        .attr(i, "align")
+        .is_some_and(|a| a.eq_ignore_ascii_case("center"))
+        || doc.attr(i, "style").is_some_and(|s| {
+            s.to_ascii_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .contains("text-align:center")
+        });
+    if !centred {
+        return false;
+    }
+    let mut italic = false;
+    for c in doc.children(i) {
+        match doc.node(c).tag {
+            Tag::Text => {
+                if !doc.raw_text(c).trim().is_empty() {
+                    return false;
+                }
+            }
+            Tag::Em | Tag::I => italic = true,
+            Tag::Br => {}
+            _ => return false,
+        }
+    }
+    italic
 }
 
 /// True when a paragraph is right-aligned (`style="text-align: right"` or `align="right"`).

@@ -2,21 +2,28 @@
 //!
 //! [`scrape`] reads metadata from machine-readable markup first (JSON-LD, OpenGraph, meta tags,
 //! `time[datetime]`), then visible text. The body comes from the source's CSS [`Selectors`] when
-//! it has them, else from the generic extractor. Both paths share one clean-up: NFC, lead prefixes
-//! stripped, captions/related links/ads/scripts dropped, obfuscated or template residue removed,
-//! and the byline taken out as the author.
+//! they hold, else from the generic extractor: a body selector that matches nothing, or far less
+//! than the generic extractor finds, is set aside for that page ([`Article::selector_fallback`])
+//! so that a site redesign degrades to the generic body instead of empty articles. Both paths
+//! share one clean-up: NFC, lead prefixes stripped, captions/related links/ads/scripts/share
+//! widgets dropped, obfuscated or template residue removed, and the byline taken out as the
+//! author. The page's own name (`og:site_name`, host) is never the title suffix nor the author.
 //!
-//! Submodules: `dom` (fast tree builder), `dates`, `meta`, `select` (CSS path), `generic`
-//! (main-text extractor), `clean` (shared clean-up), `script_body` (bodies inside JS strings).
+//! Submodules: `dom` (fast tree builder), `entities` (character references), `dates`, `meta`,
+//! `site` (the site's own names), `lead` (the sapo outside the body), `select` (CSS path),
+//! `generic` (main-text extractor), `clean` (shared clean-up), `script_body` (bodies inside JS
+//! strings).
 
 mod clean;
 mod dates;
 mod dom;
 mod entities;
 mod generic;
+mod lead;
 mod meta;
 mod script_body;
 mod select;
+mod site;
 
 pub use clean::strip_lead_prefix;
 pub use dates::{parse_vn_datetime, vietnam};
@@ -82,6 +89,21 @@ pub struct Article {
     pub canonical_url: Option<String>,
     /// `<link rel=alternate>` RSS/Atom hrefs, absolute: discovery uses them to find feeds.
     pub feeds: Vec<String>,
+    /// Why the source's body selector was not used for this page (it matched nothing, or far
+    /// less text than the generic extractor found): the generic body was taken instead. `None`
+    /// when the page had no selectors or they held.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selector_fallback: Option<SelectorFallback>,
+}
+
+/// Why a source's body selector was set aside for one page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SelectorFallback {
+    /// The body selector matched no element, or an element without text.
+    NoMatch,
+    /// The selected body held less than a third of the generic extractor's text.
+    TooShort,
 }
 
 impl Article {
@@ -98,15 +120,31 @@ impl Article {
 /// Below this many characters a generic body is retried with fewer removals.
 const SHORT_BODY: usize = 250;
 
+/// A selected body shorter than the generic one by this factor is a selector that drifted
+/// (it now picks a teaser, a caption or an empty shell), provided the generic body is at least
+/// [`DRIFT_MIN_GENERIC`] bytes long.
+const DRIFT_RATIO: usize = 3;
+/// See [`DRIFT_RATIO`].
+const DRIFT_MIN_GENERIC: usize = 400;
+
+fn text_len(b: &[clean::Block]) -> usize {
+    b.iter().map(|x| x.text.len()).sum()
+}
+
 /// Scrapes one page. `url` resolves relative links; `selectors` are the source's, if any
 /// (selectors that do not parse are ignored here: [`Selectors::validate`] reports them).
-/// Never panics.
+/// When the body selector matches nothing, or far less text than the generic extractor finds,
+/// the generic body is used and [`Article::selector_fallback`] says why. Never panics.
 pub fn scrape(html: &str, url: Option<&url::Url>, selectors: Option<&Selectors>) -> Article {
     let doc = dom::Doc::parse(html);
     let meta = meta::read(&doc, url);
 
+    let mut has_body_selector = false;
     let picked = match selectors.map(select::compile) {
-        Some(Ok(c)) => select::apply(html, &c),
+        Some(Ok(c)) => {
+            has_body_selector = c.has_body();
+            select::apply(html, &c)
+        }
         Some(Err(e)) => {
             tracing::warn!(error = %e, "ignoring selectors that do not parse");
             select::Picked::default()
@@ -114,17 +152,38 @@ pub fn scrape(html: &str, url: Option<&url::Url>, selectors: Option<&Selectors>)
         None => select::Picked::default(),
     };
 
+    let mut fallback = None;
     let blocks = match picked.blocks {
-        Some(b) if !b.is_empty() => b,
-        _ => generic_blocks(&doc),
+        Some(b) if text_len(&b) > 0 => {
+            let generic = generic_blocks(&doc);
+            let (sel_len, gen_len) = (text_len(&b), text_len(&generic));
+            if gen_len >= DRIFT_MIN_GENERIC && sel_len * DRIFT_RATIO < gen_len {
+                fallback = Some(SelectorFallback::TooShort);
+                generic
+            } else {
+                b
+            }
+        }
+        _ => {
+            if has_body_selector {
+                fallback = Some(SelectorFallback::NoMatch);
+            }
+            generic_blocks(&doc)
+        }
     };
-    let sapo = picked.sapo.or_else(|| find_sapo(&doc));
-    let cleaned = clean::finish(blocks, sapo);
+    let lead = match picked.sapo {
+        Some(text) => Some(clean::Lead { text, marked: true }),
+        None => lead::find(&doc, meta.description.as_deref(), meta.vietnamese),
+    };
+    let cleaned = clean::finish(blocks, lead);
 
+    let site = &meta.site;
     let title = picked
         .title
         .as_deref()
-        .and_then(clean::usable)
+        .map(entities::decode_fully)
+        .and_then(|t| clean::usable(&t))
+        .map(|t| site.strip_suffix(&t))
         .or(meta.title);
     let author = picked
         .author
@@ -133,18 +192,42 @@ pub fn scrape(html: &str, url: Option<&url::Url>, selectors: Option<&Selectors>)
             let a = clean::nfc(a.trim());
             clean::byline_author(&a, false).or(Some(a))
         })
-        .filter(|a| !a.is_empty())
-        .or(cleaned.byline)
-        .or(meta.author);
+        .into_iter()
+        .chain(cleaned.byline)
+        .map(|a| meta::clean_author(&a, site))
+        .chain(meta.author)
+        .find(|a| !a.is_empty() && a.chars().count() <= 80 && !site.is_site(a));
+
+    // A byline element inside the body container ("<div class=pseudonym>") is the author, not
+    // the last paragraph.
+    let mut body = cleaned.body;
+    if let Some(a) = &author {
+        if let Some(i) = body.rfind("\n\n") {
+            if body[i + 2..].trim() == a {
+                body.truncate(i);
+            }
+        } else if body.trim() == a {
+            body.clear();
+        }
+    }
 
     Article {
         title,
-        published: picked.published.or(meta.published),
+        published: match (picked.published, meta.published) {
+            // A selected date without its time takes the metadata's time of the same day.
+            (Some(p), Some(m))
+                if p.time() == chrono::NaiveTime::MIN && m.date_naive() == p.date_naive() =>
+            {
+                Some(m)
+            }
+            (p, m) => p.or(m),
+        },
         author,
         sapo: cleaned.sapo,
-        body: cleaned.body,
+        body,
         canonical_url: meta.canonical_url,
         feeds: meta.feeds,
+        selector_fallback: fallback,
     }
 }
 
@@ -179,29 +262,4 @@ fn generic_blocks(doc: &dom::Doc<'_>) -> Vec<clean::Block> {
         }
         None => best,
     }
-}
-
-/// The sapo of pages without selectors: an element whose class names it.
-fn find_sapo(doc: &dom::Doc<'_>) -> Option<String> {
-    let mut it = doc.descendants(0);
-    while let Some(i) = it.next() {
-        let tag = doc.node(i).tag;
-        if matches!(tag, dom::Tag::Script | dom::Tag::Style | dom::Tag::Head) {
-            it.skip_children(i);
-            continue;
-        }
-        if tag == dom::Tag::Text {
-            continue;
-        }
-        if let Some(c) = doc.attr(i, "class") {
-            let c = c.to_ascii_lowercase();
-            if c.contains("sapo") || c.contains("cms-desc") || c.contains("detail-desc") {
-                let t = doc.text_of(i);
-                if t.chars().count() >= 20 {
-                    return Some(t);
-                }
-            }
-        }
-    }
-    None
 }

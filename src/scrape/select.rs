@@ -60,6 +60,13 @@ pub(crate) fn compile(sel: &Selectors) -> Result<Compiled, SelectorError> {
     })
 }
 
+impl Compiled {
+    /// True when the source names its body container.
+    pub(crate) fn has_body(&self) -> bool {
+        self.body.is_some()
+    }
+}
+
 /// What the selectors found; `None` fields fall back to metadata or the generic extractor.
 #[derive(Default)]
 pub(crate) struct Picked {
@@ -164,25 +171,68 @@ fn is_block(name: &str) -> bool {
     )
 }
 
+/// A centred paragraph holding only italic text: a photo caption (`<p style="text-align:
+/// center"><em>…</em></p>` after the image).
+fn is_caption_p(n: ego_tree::NodeRef<'_, Node>) -> bool {
+    let Node::Element(e) = n.value() else {
+        return false;
+    };
+    if e.name() != "p" {
+        return false;
+    }
+    let centred = e
+        .attr("align")
+        .is_some_and(|a| a.eq_ignore_ascii_case("center"))
+        || e.attr("style").is_some_and(|s| {
+            s.to_ascii_lowercase()
+                .replace(' ', "")
+                .contains("text-align:center")
+        });
+    if !centred {
+        return false;
+    }
+    let mut italic = false;
+    for c in n.children() {
+        match c.value() {
+            Node::Text(t) if t.trim().is_empty() => {}
+            Node::Element(ce) if matches!(ce.name(), "em" | "i") => italic = true,
+            Node::Element(ce) if ce.name() == "br" => {}
+            _ => return false,
+        }
+    }
+    italic
+}
+
 fn blocks_of(body: ElementRef<'_>, skip: &HashSet<ego_tree::NodeId>) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut cur = String::new();
     let mut right = false;
     let mut bold_depth = 0u32;
     let mut bold_len = 0usize;
+    let mut link_depth = 0u32;
+    let mut link_len = 0usize;
+    let mut heading = false;
     let mut skipping: Option<ego_tree::NodeId> = None;
-    let mut flush = |cur: &mut String, right: &mut bool, bold_len: &mut usize| {
+    let mut flush = |cur: &mut String,
+                     right: &mut bool,
+                     bold_len: &mut usize,
+                     link_len: &mut usize,
+                     heading: &mut bool| {
         let t = cur.trim();
         if !t.is_empty() {
             blocks.push(Block {
                 text: t.to_string(),
                 right: *right,
                 bold: *bold_len * 10 >= t.len() * 9,
+                heading: *heading,
+                link: *link_len * 10 >= t.len() * 9,
             });
         }
         cur.clear();
         *right = false;
         *bold_len = 0;
+        *link_len = 0;
+        *heading = false;
     };
     for edge in body.traverse() {
         match edge {
@@ -190,7 +240,7 @@ fn blocks_of(body: ElementRef<'_>, skip: &HashSet<ego_tree::NodeId>) -> Vec<Bloc
                 if skipping.is_some() {
                     continue;
                 }
-                if skip.contains(&n.id()) && n.id() != body.id() {
+                if (skip.contains(&n.id()) || is_caption_p(n)) && n.id() != body.id() {
                     skipping = Some(n.id());
                     continue;
                 }
@@ -201,11 +251,21 @@ fn blocks_of(body: ElementRef<'_>, skip: &HashSet<ego_tree::NodeId>) -> Vec<Bloc
                         if bold_depth > 0 {
                             bold_len += cur.len() - before;
                         }
+                        if link_depth > 0 {
+                            link_len += cur.len() - before;
+                        }
                     }
                     Node::Element(e) => {
                         let name = e.name();
                         if is_block(name) {
-                            flush(&mut cur, &mut right, &mut bold_len);
+                            flush(
+                                &mut cur,
+                                &mut right,
+                                &mut bold_len,
+                                &mut link_len,
+                                &mut heading,
+                            );
+                            heading = matches!(name, "h2" | "h3" | "h4" | "h5" | "h6");
                             if name == "p" {
                                 right = e
                                     .attr("align")
@@ -219,6 +279,9 @@ fn blocks_of(body: ElementRef<'_>, skip: &HashSet<ego_tree::NodeId>) -> Vec<Bloc
                         }
                         if name == "strong" || name == "b" {
                             bold_depth += 1;
+                        }
+                        if name == "a" {
+                            link_depth += 1;
                         }
                     }
                     _ => {}
@@ -236,8 +299,17 @@ fn blocks_of(body: ElementRef<'_>, skip: &HashSet<ego_tree::NodeId>) -> Vec<Bloc
                     if name == "strong" || name == "b" {
                         bold_depth = bold_depth.saturating_sub(1);
                     }
+                    if name == "a" {
+                        link_depth = link_depth.saturating_sub(1);
+                    }
                     if is_block(name) {
-                        flush(&mut cur, &mut right, &mut bold_len);
+                        flush(
+                            &mut cur,
+                            &mut right,
+                            &mut bold_len,
+                            &mut link_len,
+                            &mut heading,
+                        );
                     } else if name == "td" || name == "li" {
                         cur.push(' ');
                     }
@@ -245,6 +317,12 @@ fn blocks_of(body: ElementRef<'_>, skip: &HashSet<ego_tree::NodeId>) -> Vec<Bloc
             }
         }
     }
-    flush(&mut cur, &mut right, &mut bold_len);
+    flush(
+        &mut cur,
+        &mut right,
+        &mut bold_len,
+        &mut link_len,
+        &mut heading,
+    );
     blocks
 }

@@ -144,6 +144,7 @@ pub(super) struct SourceStatusRow {
     pub consecutive_failures: i64,
     pub articles: i64,
     pub facts: i64,
+    pub selector_fallbacks: i64,
 }
 
 impl From<SourceStatusRow> for super::SourceStatus {
@@ -158,6 +159,7 @@ impl From<SourceStatusRow> for super::SourceStatus {
             consecutive_failures: r.consecutive_failures,
             articles: r.articles,
             facts: r.facts,
+            selector_fallbacks: r.selector_fallbacks,
         }
     }
 }
@@ -473,7 +475,7 @@ macro_rules! impl_store {
                 let done = sqlx::query(
                     "UPDATE crawl_runs SET finished_at = $1, status = $2, pages_fetched = $3, \
                      not_modified = $4, new_articles = $5, updated_articles = $6, facts = $7, \
-                     errors = $8, message = $9 WHERE id = $10",
+                     errors = $8, message = $9, selector_fallbacks = $10 WHERE id = $11",
                 )
                 .bind(chrono::Utc::now())
                 .bind(&s.status)
@@ -484,6 +486,7 @@ macro_rules! impl_store {
                 .bind(s.facts)
                 .bind(s.errors)
                 .bind(&s.message)
+                .bind(s.selector_fallbacks)
                 .bind(run_id)
                 .execute(&self.pool)
                 .await?;
@@ -709,6 +712,7 @@ macro_rules! impl_store {
                      SELECT s.name, s.enabled, r.started_at AS last_started, \
                        r.finished_at AS last_finished, r.status AS last_status, \
                        ok.at AS last_success, \
+                       COALESCE(r.selector_fallbacks, 0) AS selector_fallbacks, \
                        (SELECT COUNT(*) FROM crawl_runs c WHERE c.source = s.name \
                           AND c.status = 'failed' AND c.id > COALESCE(ok.id, 0)) \
                           AS consecutive_failures, \

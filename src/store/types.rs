@@ -112,6 +112,9 @@ pub struct RunStats {
     pub errors: i64,
     /// Short summary of the first errors.
     pub message: Option<String>,
+    /// Pages scraped with the generic extractor because the source's body selector matched
+    /// nothing or far too little.
+    pub selector_fallbacks: i64,
 }
 
 /// Which rows of `indicator_series` to read.
@@ -251,4 +254,6 @@ pub struct SourceStatus {
     pub articles: i64,
     /// Facts stored.
     pub facts: i64,
+    /// Pages of the last run whose selectors fell back to the generic extractor.
+    pub selector_fallbacks: i64,
 }
