@@ -565,11 +565,31 @@ impl<'a, 'g> Article<'a, 'g> {
             province,
             era: self.res.era,
         };
-        let a = match self.res.gaz.resolve(&q) {
-            Resolution::Unique(a) => a,
-            _ => return None,
-        };
-        Some((self.res.unit_ref_spelled(a, &name), end))
+        match self.res.gaz.resolve(&q) {
+            Resolution::Unique(a) => Some((self.res.unit_ref_spelled(a, &name), end)),
+            // A name the gazetteer spells otherwise ("Đak Pơ" for "Đăk Pơ") still continues
+            // the list when a figure follows it at once: it keeps the list's level word.
+            _ if t.is_num(end)
+                || t.any_at(end, &["giảm", "tăng", "đạt", "có", "là", "với"])
+                    .is_some() =>
+            {
+                let level = match level_word {
+                    "tỉnh" => Level::Province,
+                    "xã" | "phường" | "thị trấn" | "đặc khu" => Level::Commune,
+                    _ => Level::District,
+                };
+                Some((
+                    AreaRef {
+                        name: format!("{level_word} {name}"),
+                        level,
+                        unit: None,
+                        province: self.res.province.clone(),
+                    },
+                    end,
+                ))
+            }
+            _ => None,
+        }
     }
 
     /// The subject named bare at `k` ("Phú Quốc chỉ đón 62.544 lượt khách" in an article on

@@ -225,6 +225,16 @@ impl<'a, 'g> Article<'a, 'g> {
             let named = (lo..attr_start).any(|k| self.skip_at(mentions, k, s.start).is_some());
             match self.out.get(ctx.sent_first..).and_then(|fs| fs.last()) {
                 Some(prev) if named && prev.unit == q.unit.written => prev.metric.clone(),
+                // The list's first item: the sentence opened on what is measured ("Tỷ lệ hộ
+                // nghèo của các địa phương đều giảm ...; cụ thể huyện A giảm 3,32%").
+                None if named && c.start > s.start => {
+                    let head = metric::after_phrase(t, s.start, c.start);
+                    let m = metric::text_of(t, head);
+                    if m.is_empty() {
+                        return None;
+                    }
+                    m
+                }
                 _ => return None,
             }
         };
