@@ -47,6 +47,16 @@ pub(super) fn validate(config: &Config, text: &str) -> Result<(), ConfigError> {
             ));
         }
     }
+    if config.schedule.lease_s < 3 {
+        return Err(err(
+            top_line("[schedule]", "lease_s"),
+            "schedule.lease_s",
+            format!(
+                "{} is too short: a lease is renewed every third of it (at least 3)",
+                config.schedule.lease_s
+            ),
+        ));
+    }
     let listen = &config.daemon.listen;
     if !listen.is_empty() && listen.parse::<SocketAddr>().is_err() {
         return Err(err(

@@ -71,33 +71,14 @@ impl Crawler {
         &self.fetcher
     }
 
-    /// Crawls every enabled source (or only `only`) concurrently, one task per source.
-    pub async fn crawl_all(
-        self: &Arc<Self>,
-        config: &Config,
-        only: Option<&str>,
-        cancel: watch::Receiver<bool>,
-    ) -> Vec<SourceReport> {
-        let mut tasks = tokio::task::JoinSet::new();
-        for src in config
-            .sources
-            .iter()
-            .filter(|s| only.map_or(s.enabled, |n| s.name == n))
-        {
-            let me = Arc::clone(self);
-            let src = src.clone();
-            let cancel = cancel.clone();
-            tasks.spawn(async move { me.crawl_source(&src, cancel).await });
-        }
-        let mut reports = Vec::new();
-        while let Some(done) = tasks.join_next().await {
-            match done {
-                Ok(report) => reports.push(report),
-                Err(e) => tracing::error!("a crawl task panicked: {e}"),
-            }
-        }
-        reports.sort_by(|a, b| a.source.cmp(&b.source));
-        reports
+    /// The store the crawler writes to.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// This process's name in `crawl_runs` and on leases.
+    pub fn instance(&self) -> &str {
+        &self.instance
     }
 
     /// One crawl of one source. Never returns an error: failures are counted in the report and

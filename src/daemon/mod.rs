@@ -16,6 +16,7 @@
 //! its first successful run: it is never disabled.
 
 pub mod http;
+mod lease;
 pub mod metrics;
 pub mod notify;
 mod signals;
@@ -71,7 +72,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         cancel_rx.clone(),
         config.schedule.clone(),
     );
-    jobs.sync(&mut scheduler, &config.sources).await?;
+    jobs.sync(
+        &mut scheduler,
+        &config.sources,
+        config.schedule.run_at_start,
+    )
+    .await?;
     scheduler.start().await?;
 
     let instance = crate::store::instance_name();
@@ -125,10 +131,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     while signals.next().await == Signal::Reload {
         match Config::load(&config.path) {
             Ok(new) => {
-                let changes = jobs.sync(&mut scheduler, &new.sources).await?;
+                // Sources are recorded first: a new source's first run claims its row.
                 if let Err(e) = crate::cli::context::sync_sources(store.as_ref(), &new).await {
                     tracing::error!("reload: cannot record sources: {e}");
                 }
+                let changes = jobs.sync(&mut scheduler, &new.sources, false).await?;
+                jobs.set_schedule(new.schedule.clone());
                 if new.http.user_agent != config.http.user_agent
                     || new.database.url != config.database.url
                     || new.daemon.listen != config.daemon.listen
@@ -160,6 +168,11 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             timeout.as_secs(),
             jobs.running().join(", ")
         );
+    }
+    match store.release_source_leases(crawler.instance()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("gave back {n} source lease(s) of abandoned runs"),
+        Err(e) => tracing::warn!("cannot give source leases back (they expire by themselves): {e}"),
     }
     if tokio::time::timeout(Duration::from_secs(2), dispatcher)
         .await
@@ -237,10 +250,45 @@ pub async fn crawl_once(
     let crawler = Arc::new(Crawler::new(config, store)?);
     let (cancel_tx, cancel_rx) = watch::channel(false);
     let mut tasks = JoinSet::new();
-    let c = Arc::clone(&crawler);
-    let cfg = config.clone();
-    let only = only.map(str::to_string);
-    tasks.spawn(async move { c.crawl_all(&cfg, only.as_deref(), cancel_rx).await });
+    let sources: Vec<_> = config
+        .sources
+        .iter()
+        .filter(|s| only.map_or(s.enabled, |n| s.name == n))
+        .cloned()
+        .collect();
+    let lease = Duration::from_secs(config.schedule.lease_s);
+    tasks.spawn(async move {
+        let mut runs = JoinSet::new();
+        for src in sources {
+            let c = Arc::clone(&crawler);
+            let cancel = cancel_rx.clone();
+            runs.spawn(async move {
+                // A manual crawl ignores schedule slots but never crawls a source that another
+                // instance is crawling now.
+                match lease::crawl_leased(&c, &src, None, lease, cancel).await {
+                    Ok(report) => report,
+                    Err(refused) => crate::crawl::SourceReport {
+                        source: src.name.clone(),
+                        stats: crate::store::RunStats {
+                            status: "skipped".into(),
+                            message: Some(lease::describe(&refused)),
+                            ..Default::default()
+                        },
+                        seconds: 0.0,
+                    },
+                }
+            });
+        }
+        let mut reports = Vec::new();
+        while let Some(done) = runs.join_next().await {
+            match done {
+                Ok(report) => reports.push(report),
+                Err(e) => tracing::error!("a crawl task panicked: {e}"),
+            }
+        }
+        reports.sort_by(|a, b| a.source.cmp(&b.source));
+        reports
+    });
     let mut signals = signals::Signals::new()?;
     let stop = async {
         loop {
