@@ -506,3 +506,59 @@ async fn run_at_start_false_waits_for_the_schedule() {
     );
     assert!(d.query("SELECT id FROM crawl_runs").is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_applies_changed_alert_channels_and_names_what_needs_a_restart() {
+    let server = TestServer::start().await;
+    site(&server, &[1]);
+    server.route("/hook-old", Resp::ok("ok"));
+    server.route("/hook-new", Resp::ok("ok"));
+    let channel = |path: &str| {
+        format!(
+            "\n[[alert]]\nurl = \"json://{}{path}\"\nname = \"team\"\nmin_facts = 0\n",
+            server.addr
+        )
+    };
+    let sources = source_toml("site", &server.base());
+    let d = Daemon::start(&(sources.clone() + &channel("/hook-old")));
+    d.expect_notify("READY=1");
+    let start = Instant::now();
+    while server.requests_to("/hook-old").is_empty() {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "first alert not sent:\n{}",
+            d.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // Same channel name, new address; a changed [http] section is named as needing a restart.
+    let cfg = header(d.dir.path(), &d.listen).replace("timeout_s = 5", "timeout_s = 6")
+        + &sources
+        + &channel("/hook-new");
+    std::fs::write(d.config_path(), cfg).unwrap();
+    d.signal("-HUP");
+    let start = Instant::now();
+    while !d.log().contains("configuration reloaded") {
+        assert!(start.elapsed() < PATIENCE, "no reload:\n{}", d.log());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        d.log()
+            .contains("reload: changes to [http] take effect at the next restart"),
+        "{}",
+        d.log()
+    );
+    site(&server, &[1, 2]);
+    let start = Instant::now();
+    while server.requests_to("/hook-new").is_empty() {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "alert not sent to the new address:\n{}",
+            d.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(server.requests_to("/hook-old").len(), 1, "{}", d.log());
+    assert_eq!(server.requests_to("/hook-new").len(), 1, "{}", d.log());
+}

@@ -4,8 +4,10 @@
 //! cron job per enabled source (tokio-cron-scheduler, evaluated in Asia/Ho_Chi_Minh) plus a
 //! heartbeat job, open the local HTTP listener (`/healthz`, `/metrics`), send `READY=1`, then
 //! wait for signals:
-//! - SIGHUP reloads the configuration file: sources added, removed or changed take effect at
-//!   once; an invalid file is logged and the running configuration kept.
+//! - SIGHUP reloads the configuration file: sources added, removed or changed, `[schedule]`
+//!   settings and `[[alert]]` channels and filters take effect at once; changes that need a
+//!   restart (`[http]`, `[database]`, `[daemon]`, `[extract]`) are named in one log line; an
+//!   invalid file is logged and the running configuration kept.
 //! - SIGTERM / SIGINT stop the scheduler, tell in-flight crawls to stop between pages (what is
 //!   stored stays stored; their run ends `interrupted`) and exit 0 once they finished or
 //!   `[daemon] shutdown_timeout_s` passed, naming the sources abandoned.
@@ -81,9 +83,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     scheduler.start().await?;
 
     let instance = crate::store::instance_name();
+    let (alert_config_tx, alert_config) = watch::channel(Arc::new(config.clone()));
     let dispatcher = tokio::spawn(crate::alert::run_dispatcher(
         Arc::clone(&store),
-        Arc::new(config.clone()),
+        alert_config,
         instance,
         cancel_rx.clone(),
     ));
@@ -137,13 +140,16 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 }
                 let changes = jobs.sync(&mut scheduler, &new.sources, false).await?;
                 jobs.set_schedule(new.schedule.clone());
-                if new.http.user_agent != config.http.user_agent
-                    || new.database.url != config.database.url
-                    || new.daemon.listen != config.daemon.listen
-                {
+                // Alert channels and filters: for the next articles (outbox rows) and the
+                // dispatcher's next pass.
+                crawler.set_config(&new);
+                let _ = alert_config_tx.send(Arc::new(new.clone()));
+                let restart = needs_restart(&config, &new);
+                if !restart.is_empty() {
                     tracing::warn!(
-                    "reload: [http], [database] and [daemon] changes take effect at the next restart"
-                );
+                        "reload: changes to {} take effect at the next restart",
+                        restart.join(", ")
+                    );
                 }
                 tracing::info!(%changes, "configuration reloaded");
                 notify::notify(&format!("STATUS=scheduling {} source(s)", jobs.len()));
@@ -188,6 +194,26 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     }
     tracing::info!("chiso stopped");
     Ok(())
+}
+
+/// The sections of a reloaded configuration whose changes a running daemon cannot apply: the HTTP
+/// client, the database pool, the listener and the extractor are built once at start. Everything
+/// else (sources, schedule settings, alert channels and filters) applies at once.
+fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if format!("{:?}", old.http) != format!("{:?}", new.http) {
+        out.push("[http]");
+    }
+    if format!("{:?}", old.database) != format!("{:?}", new.database) {
+        out.push("[database]");
+    }
+    if format!("{:?}", old.daemon) != format!("{:?}", new.daemon) {
+        out.push("[daemon]");
+    }
+    if format!("{:?}", old.extract) != format!("{:?}", new.extract) {
+        out.push("[extract]");
+    }
+    out
 }
 
 /// `/healthz`: 200 when the database answers and the scheduler's heartbeat is fresh, else 503.
