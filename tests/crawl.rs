@@ -479,3 +479,77 @@ async fn a_server_that_never_answers_times_out_and_the_run_goes_on() {
         .unwrap();
     assert_eq!(statuses, vec!["partial".to_string(), "failed".to_string()]);
 }
+
+#[tokio::test]
+async fn an_empty_or_near_empty_page_is_a_run_error_retried_and_never_stored() {
+    let zce = TestServer::start_on("127.0.0.2").await;
+    let z = sites::zce_stories();
+    sites::zce_site(&zce, &[&z[0], &z[1]], &[], "\"f1\"");
+    // The same template with an empty body, then with one line, then the real page.
+    let empty = sites::zce_article(
+        &zce.base(),
+        &sites::Story {
+            paras: vec![String::new(); 3],
+            ..z[1].clone()
+        },
+    );
+    let short = sites::zce_article(
+        &zce.base(),
+        &sites::Story {
+            paras: vec!["Đang cập nhật.".into(), String::new(), String::new()],
+            ..z[1].clone()
+        },
+    );
+    let html = |s: String| Resp::ok(s).header("Content-Type", "text/html; charset=utf-8");
+    zce.route_seq(
+        &z[1].path,
+        vec![
+            html(empty),
+            html(short),
+            html(sites::zce_article(&zce.base(), &z[1])),
+        ],
+    );
+    let http = Http {
+        max_retries: 0,
+        ..Http::default()
+    };
+    let env = Env::new(http, &[sites::zce_source("hatinh", &zce.base())]);
+    let url = format!("{}{}", zce.base(), z[1].path);
+
+    let r = env.crawl().await;
+    let pool = env.pool().await;
+    let r = report(&r, "hatinh");
+    assert_eq!(r.stats.status, "partial", "{r:?}");
+    assert_eq!((r.stats.new_articles, r.stats.errors), (1, 1), "{r:?}");
+    let message = r.stats.message.clone().unwrap_or_default();
+    assert!(message.contains("no article text"), "{message}");
+    assert!(stored(&pool, &url).await.is_none());
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM page_queue").await, 1);
+
+    let r = env.crawl().await;
+    let r = report(&r, "hatinh");
+    assert_eq!(r.stats.status, "partial", "{r:?}");
+    let message = r.stats.message.clone().unwrap_or_default();
+    assert!(message.contains("too short"), "{message}");
+    assert!(stored(&pool, &url).await.is_none());
+    let runs: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, errors FROM crawl_runs ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        runs,
+        vec![("partial".to_string(), 1), ("partial".to_string(), 1)]
+    );
+
+    // The third attempt gets the real page: stored, queue empty.
+    let r = env.crawl().await;
+    let r = report(&r, "hatinh");
+    assert_eq!((r.stats.status.as_str(), r.stats.new_articles), ("ok", 1));
+    assert_stored(&pool, &zce, &z[1]).await;
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM page_queue").await, 0);
+    assert_eq!(
+        count(&pool, "SELECT COUNT(*) FROM articles WHERE body = ''").await,
+        0
+    );
+}

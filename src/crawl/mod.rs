@@ -4,8 +4,9 @@
 //! A crawl never fails as a whole because of one page: a page that cannot be fetched is queued in
 //! `page_queue` and retried on later runs (so a 500 is not lost even when the feed then answers
 //! 304), and the run ends `partial`. Only a source whose discovery produced nothing but errors ends
-//! `failed`. Cancellation (daemon shutdown) is checked between pages: what is stored stays stored,
-//! the run ends `interrupted`.
+//! `failed`. A page whose article text is empty or shorter than [`MIN_BODY_CHARS`] counts as a
+//! failed page (queued and retried the same way), never as an article. Cancellation (daemon
+//! shutdown) is checked between pages: what is stored stays stored, the run ends `interrupted`.
 
 mod cache;
 
@@ -24,6 +25,11 @@ use url::Url;
 
 /// Errors kept in a run's `message`: enough to diagnose, short enough for a status line.
 const MESSAGE_ERRORS: usize = 3;
+
+/// Fewest non-space characters of article text for a page to be stored as an article. The
+/// shortest real news item (a photo caption with a line of text) has a few hundred; an empty
+/// template, an error page served with 200 or a truncated page has fewer than this.
+pub const MIN_BODY_CHARS: usize = 50;
 
 /// Everything a crawl needs, shared by all sources of a process.
 pub struct Crawler {
@@ -260,6 +266,22 @@ impl Crawler {
         };
         stats.pages_fetched += 1;
         let article = crate::scrape::scrape(&page.text, Some(&page.url), src.selectors.as_ref());
+        // An empty or near-empty page is an error of the run, retried like a failed fetch, and
+        // never stored as an article.
+        let body_chars = article.body.chars().filter(|c| !c.is_whitespace()).count();
+        if body_chars < MIN_BODY_CHARS {
+            let message = if body_chars == 0 {
+                "no article text on the page".to_string()
+            } else {
+                format!(
+                    "article text too short ({body_chars} characters, at least {MIN_BODY_CHARS} expected)"
+                )
+            };
+            tracing::warn!(source = %src.name, %url, "page not stored: {message}");
+            errors.push(format!("{url}: {message}"));
+            self.requeue(src, url.as_str(), &message).await;
+            return;
+        }
         // The page's own canonical link names the article when it stays on the site.
         let canonical = article
             .canonical_url
