@@ -553,3 +553,38 @@ async fn an_empty_or_near_empty_page_is_a_run_error_retried_and_never_stored() {
         0
     );
 }
+
+#[tokio::test]
+async fn a_canonical_link_to_the_home_page_or_a_listing_does_not_rename_articles() {
+    let zce = TestServer::start_on("127.0.0.2").await;
+    let z = sites::zce_stories();
+    sites::zce_site(&zce, &[&z[0], &z[1], &z[2]], &[], "\"f1\"");
+    let base = zce.base();
+    // Some CMS templates point every page's canonical link at the home page or a section.
+    let serve = |st: &sites::Story, canonical: &str| {
+        let page = sites::zce_article(&base, st).replace(
+            &format!("<link rel=\"canonical\" href=\"{base}{}\">", st.path),
+            &format!("<link rel=\"canonical\" href=\"{canonical}\">"),
+        );
+        assert!(page.contains(canonical));
+        zce.route(
+            &st.path,
+            Resp::ok(page).header("Content-Type", "text/html; charset=utf-8"),
+        );
+    };
+    serve(&z[0], &format!("{base}/"));
+    serve(&z[1], &format!("{base}/kinh-te/"));
+    // A canonical link that is an article URL of the site is still followed.
+    serve(&z[2], &format!("{base}{}?utm_source=x", z[2].path));
+    let env = Env::new(Http::default(), &[sites::zce_source("hatinh", &base)]);
+    let r = env.crawl().await;
+    assert_eq!(report(&r, "hatinh").stats.new_articles, 3, "{r:?}");
+    let pool = env.pool().await;
+    let urls: Vec<String> = sqlx::query_scalar("SELECT url FROM articles ORDER BY url")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let mut want: Vec<String> = z[..3].iter().map(|s| format!("{base}{}", s.path)).collect();
+    want.sort();
+    assert_eq!(urls, want);
+}

@@ -11,7 +11,7 @@
 mod cache;
 
 use crate::config::{Config, SourceConfig};
-use crate::discover::{self, Candidate};
+use crate::discover::{self, ArticleFilter, Candidate};
 use crate::extract::{ExtractOptions, Extractor, EXTRACTOR_VERSION};
 use crate::fetch::{FetchOutcome, Fetcher};
 use crate::store::{NewArticle, RunStats, SaveStatus, Store};
@@ -220,6 +220,9 @@ impl Crawler {
             }
         }
 
+        // Discovery reported a bad filter already; without one, canonical links are only
+        // checked for the site and the home page.
+        let filter = ArticleFilter::new(src).ok();
         for candidate in queue {
             if *cancel.borrow() {
                 return true;
@@ -228,7 +231,7 @@ impl Crawler {
             // article and its facts are written in one transaction after the fetch.
             let mut stop = cancel.clone();
             tokio::select! {
-                _ = self.article(src, &candidate, &mut known, stats, errors) => {}
+                _ = self.article(src, filter.as_ref(), &candidate, &mut known, stats, errors) => {}
                 _ = stop.wait_for(|c| *c) => return true,
             }
         }
@@ -239,6 +242,7 @@ impl Crawler {
     async fn article(
         &self,
         src: &SourceConfig,
+        filter: Option<&ArticleFilter>,
         candidate: &Candidate,
         known: &mut HashSet<String>,
         stats: &mut RunStats,
@@ -282,13 +286,14 @@ impl Crawler {
             self.requeue(src, url.as_str(), &message).await;
             return;
         }
-        // The page's own canonical link names the article when it stays on the site.
+        // The page's own canonical link names the article when it is an article URL of the
+        // same site; otherwise (home page, a listing, another site) the fetched URL does.
         let canonical = article
             .canonical_url
             .as_deref()
             .and_then(|c| Url::parse(c).ok())
-            .filter(|c| crate::fetch::same_site(url, c))
             .map(|c| discover::canonicalize(&c))
+            .filter(|c| trusted_canonical(src, filter, url, c))
             .unwrap_or_else(|| discover::canonicalize(url));
         let key = canonical.to_string();
         if key != url.as_str() && known.contains(&key) {
@@ -352,5 +357,105 @@ impl Crawler {
         if let Err(e) = self.store.queue_page(&src.name, url, error, retry_at).await {
             tracing::error!(source = %src.name, %url, "cannot queue page for retry: {e}");
         }
+    }
+}
+
+/// Whether a page's `<link rel=canonical>` may name the article: it must be an article URL of
+/// the source's site (accepted by its filter: same site, `article_pattern` when set, not
+/// `deny_pattern`), and neither the home page, nor one of the source's feeds or listings, nor a
+/// folder above the page (`/kinh-te/` for `/kinh-te/bai-1.html`): some CMS templates point every
+/// page's canonical link at one of those, which would store every article under one URL.
+fn trusted_canonical(
+    src: &SourceConfig,
+    filter: Option<&ArticleFilter>,
+    page: &Url,
+    canonical: &Url,
+) -> bool {
+    if !crate::fetch::same_site(page, canonical) && !crate::fetch::same_site(canonical, page) {
+        return false;
+    }
+    if canonical.path() == "/" && canonical.query().is_none() {
+        return false;
+    }
+    if filter.is_some_and(|f| !f.accepts(canonical)) {
+        return false;
+    }
+    let key = canonical.as_str();
+    if let Ok(base) = Url::parse(&src.base_url) {
+        let configured = src.feeds.iter().chain(&src.listings).chain(&src.sitemaps);
+        if discover::canonicalize(&base).as_str() == key
+            || configured
+                .filter_map(|l| base.join(l).ok())
+                .any(|l| discover::canonicalize(&l).as_str() == key)
+        {
+            return false;
+        }
+    }
+    let folder = canonical.path();
+    let above_page = canonical.query().is_none()
+        && folder.ends_with('/')
+        && page.path().starts_with(folder)
+        && page.path() != folder;
+    !above_page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{trusted_canonical, ArticleFilter};
+    use crate::config::SourceConfig;
+    use url::Url;
+
+    fn source(pattern: Option<&str>) -> SourceConfig {
+        let toml = format!(
+            "name = \"s\"\nprovince = \"Hà Tĩnh\"\nbase_url = \"https://baohatinh.vn/\"\n\
+             listings = [\"/kinh-te/\"]\nfeeds = [\"/rss/home.rss\"]\n{}",
+            pattern
+                .map(|p| format!("article_pattern = '{p}'\n"))
+                .unwrap_or_default()
+        );
+        toml::from_str(&toml).unwrap()
+    }
+
+    fn trusted(src: &SourceConfig, page: &str, canonical: &str) -> bool {
+        let filter = ArticleFilter::new(src).ok();
+        trusted_canonical(
+            src,
+            filter.as_ref(),
+            &Url::parse(page).unwrap(),
+            &Url::parse(canonical).unwrap(),
+        )
+    }
+
+    #[test]
+    fn canonical_home_listing_folder_or_other_site_is_not_trusted() {
+        let page = "https://baohatinh.vn/kinh-te/bai-viet-post1.html?utm_source=x";
+        for src in [source(None), source(Some(r"-post\d+\.html$"))] {
+            assert!(trusted(
+                &src,
+                page,
+                "https://baohatinh.vn/kinh-te/bai-viet-post1.html"
+            ));
+            assert!(trusted(
+                &src,
+                page,
+                "https://m.baohatinh.vn/kinh-te/bai-viet-post1.html"
+            ));
+            assert!(!trusted(&src, page, "https://baohatinh.vn/"));
+            assert!(!trusted(&src, page, "https://baohatinh.vn/kinh-te/"));
+            assert!(!trusted(&src, page, "https://baohatinh.vn/rss/home.rss"));
+            assert!(!trusted(&src, page, "https://other.vn/bai-viet-post1.html"));
+        }
+        // With an article pattern, a canonical link that is not an article URL is refused.
+        let src = source(Some(r"-post\d+\.html$"));
+        assert!(!trusted(
+            &src,
+            page,
+            "https://baohatinh.vn/chuyen-muc/thoi-su"
+        ));
+        assert!(trusted(
+            &source(None),
+            page,
+            "https://baohatinh.vn/chuyen-muc/thoi-su-1"
+        ));
     }
 }
