@@ -41,6 +41,10 @@ pub const DEFAULT_SCHEDULE: &str = "0 */30 * * * *";
 pub const DEFAULT_JITTER_S: u64 = 60;
 /// Pause after a source's first failed run; doubled per further failure, capped at a day.
 pub const DEFAULT_BACKOFF_BASE_S: u64 = 60;
+/// `[[source]] max_new_per_run`: new article URLs taken from one feed, sitemap or listing page in
+/// one run. At the default politeness (one request a second per host) a run of a source with one
+/// big feed stays under a minute.
+pub const DEFAULT_MAX_NEW_PER_RUN: u32 = 30;
 /// `[schedule] lease_s`: how long a claimed source stays leased to one instance without renewal
 /// (renewed every third of it while the crawl runs).
 pub const DEFAULT_LEASE_S: u64 = 60;
@@ -207,6 +211,10 @@ pub struct SourceConfig {
     /// Pagination depth for listings.
     #[serde(default = "default_max_listing_pages")]
     pub max_listing_pages: u32,
+    /// New article URLs taken from one feed, sitemap or listing page per run, newest first; the
+    /// rest wait for later runs.
+    #[serde(default = "default_max_new_per_run")]
+    pub max_new_per_run: u32,
     /// Per-source CSS selectors; the generic extractor runs when absent.
     #[serde(default)]
     pub selectors: Option<Selectors>,
@@ -303,6 +311,9 @@ fn default_schedule() -> String {
 }
 fn default_max_listing_pages() -> u32 {
     1
+}
+fn default_max_new_per_run() -> u32 {
+    DEFAULT_MAX_NEW_PER_RUN
 }
 fn default_min_facts() -> u32 {
     1

@@ -102,6 +102,12 @@ pub(super) fn validate(config: &Config, text: &str) -> Result<(), ConfigError> {
             }
         }
         check_cron(&source.schedule).map_err(|m| fail("schedule", m))?;
+        if source.max_new_per_run == 0 {
+            return Err(fail(
+                "max_new_per_run",
+                "must be at least 1 (it bounds the new URLs taken from one feed per run)".into(),
+            ));
+        }
         for (key, pattern) in [
             ("article_pattern", &source.article_pattern),
             ("deny_pattern", &source.deny_pattern),

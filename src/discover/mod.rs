@@ -110,4 +110,6 @@ pub struct DiscoverReport {
     pub errors: Vec<(String, String)>,
     /// Feeds found through `<link rel="alternate">` on the home page (when none were configured).
     pub discovered_feeds: Vec<url::Url>,
+    /// New URLs left for later runs by the per-document cap (`max_new_per_run`).
+    pub deferred: u64,
 }
