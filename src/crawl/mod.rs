@@ -206,7 +206,7 @@ impl Crawler {
                             title: None,
                             published: None,
                             lastmod: None,
-                            via: discover::Via::Listing,
+                            via: discover::Via::Retry,
                         }),
                 )
             }
@@ -251,7 +251,7 @@ impl Crawler {
         let url = &candidate.url;
         if !self.fetcher.allowed(url).await {
             tracing::debug!(source = %src.name, %url, "disallowed by robots.txt");
-            let _ = self.store.dequeue_page(url.as_str()).await;
+            self.dequeue(candidate).await;
             return;
         }
         let page = match self.fetcher.get(url, None).await {
@@ -297,7 +297,7 @@ impl Crawler {
             .unwrap_or_else(|| discover::canonicalize(url));
         let key = canonical.to_string();
         if key != url.as_str() && known.contains(&key) {
-            let _ = self.store.dequeue_page(url.as_str()).await;
+            self.dequeue(candidate).await;
             return;
         }
         let published = article.published.or(candidate.published);
@@ -340,13 +340,21 @@ impl Crawler {
                 }
                 known.insert(key);
                 known.insert(url.to_string());
-                let _ = self.store.dequeue_page(url.as_str()).await;
+                self.dequeue(candidate).await;
             }
             Err(e) => {
                 tracing::error!(source = %src.name, %url, "cannot store article: {e}");
                 errors.push(format!("{url}: cannot store: {e}"));
                 self.requeue(src, url.as_str(), &e.to_string()).await;
             }
+        }
+    }
+
+    /// Forgets a page in the retry queue once it is stored or disallowed; a page that did not
+    /// come from the queue costs no write.
+    async fn dequeue(&self, candidate: &Candidate) {
+        if candidate.via == discover::Via::Retry {
+            let _ = self.store.dequeue_page(candidate.url.as_str()).await;
         }
     }
 

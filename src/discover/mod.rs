@@ -38,6 +38,8 @@ pub enum Via {
     Sitemap,
     /// A listing (section) page.
     Listing,
+    /// Not discovery: a page that failed on an earlier run, back from the crawler's retry queue.
+    Retry,
 }
 
 /// A URL that may be a new article, with what its feed or sitemap said about it.
