@@ -57,7 +57,7 @@ pub enum Claim {
     },
     /// Another instance is writing this row right now (PostgreSQL only): it is claiming it.
     Busy,
-    /// The source is not in `sources` or is disabled there.
+    /// The source is not in `sources`, or is disabled there and the claim is for a slot.
     Unknown,
 }
 
@@ -94,7 +94,8 @@ pub(super) struct LeaseRow {
 /// Whether a source row may be claimed: the decision of [`LeaseStore::claim_source`], apart from
 /// the SQL so that it is tested on its own.
 pub(super) fn decide(row: &LeaseRow, req: &LeaseRequest<'_>) -> Claim {
-    if !row.enabled {
+    // A disabled source is never scheduled; `crawl --once --source NAME` may still crawl it.
+    if !row.enabled && req.slot_start.is_some() {
         return Claim::Unknown;
     }
     let other = row
@@ -312,9 +313,11 @@ mod tests {
     }
 
     #[test]
-    fn a_disabled_source_is_never_claimed() {
+    fn a_disabled_source_is_claimed_only_by_a_manual_run() {
         let mut r = row(None, None, None);
         r.enabled = false;
-        assert_eq!(decide(&r, &req(Utc::now(), None)), Claim::Unknown);
+        let now = Utc::now();
+        assert_eq!(decide(&r, &req(now, Some(now))), Claim::Unknown);
+        assert!(matches!(decide(&r, &req(now, None)), Claim::Claimed { .. }));
     }
 }
