@@ -122,6 +122,49 @@ async fn claim_rules_on_postgres() {
     claim_rules(store::open(&url, 2).await.unwrap()).await;
 }
 
+/// On PostgreSQL a claim skips a row another transaction holds locked instead of waiting for it.
+#[tokio::test]
+async fn a_locked_row_is_busy_then_claimable_on_postgres() {
+    let Some(url) = db_support::postgres_url("locked_row").await else {
+        return;
+    };
+    let store = store::open(&url, 2).await.unwrap();
+    store.migrate().await.unwrap();
+    store
+        .sync_sources(&[SourceRow {
+            name: "s".into(),
+            province: "Hà Tĩnh".into(),
+            base_url: "http://127.0.0.1/".into(),
+            enabled: true,
+        }])
+        .await
+        .unwrap();
+    use sqlx::Connection;
+    let mut other = sqlx::PgConnection::connect(&url).await.unwrap();
+    let mut tx = other.begin().await.unwrap();
+    sqlx::query("SELECT name FROM sources WHERE name = 's' FOR UPDATE")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let req = LeaseRequest {
+        source: "s",
+        instance: "a",
+        now,
+        slot_start: Some(now),
+        lease_until: now + Span::seconds(30),
+        next_run_at: None,
+    };
+    assert_eq!(store.claim_source(&req).await.unwrap(), Claim::Busy);
+    tx.rollback().await.unwrap();
+    assert_eq!(
+        store.claim_source(&req).await.unwrap(),
+        Claim::Claimed {
+            took_over_from: None
+        }
+    );
+}
+
 const SOURCES: u32 = 4;
 
 fn article(source: u32, id: u32) -> String {

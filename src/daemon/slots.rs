@@ -12,6 +12,10 @@ use tokio::sync::{watch, Notify};
 use tokio_cron_scheduler::{Job, JobScheduler};
 use uuid::Uuid;
 
+/// Claims of a source whose row another instance holds locked, and the pause between them.
+const BUSY_RETRIES: u32 = 3;
+const BUSY_PAUSE: Duration = Duration::from_millis(500);
+
 /// Longest delay a failing source waits between runs.
 const MAX_BACKOFF: Duration = Duration::from_secs(24 * 3600);
 
@@ -249,14 +253,25 @@ async fn tick(slot: &Slot, shared: &Shared, trigger: Trigger) {
         _ = stop.wait_for(|c| *c) => true,
     };
     if !interrupted {
-        let outcome = super::lease::crawl_leased(
-            &shared.crawler,
-            &source,
-            window,
-            Duration::from_secs(lease_s),
-            shared.cancel.clone(),
-        )
-        .await;
+        let mut outcome = Err(crate::store::Claim::Busy);
+        // A row locked by another instance (claiming it, or recording its sources at its own
+        // start) is asked again a few times rather than losing the slot.
+        for attempt in 0..BUSY_RETRIES {
+            if attempt > 0 {
+                tokio::time::sleep(BUSY_PAUSE).await;
+            }
+            outcome = super::lease::crawl_leased(
+                &shared.crawler,
+                &source,
+                window,
+                Duration::from_secs(lease_s),
+                shared.cancel.clone(),
+            )
+            .await;
+            if !matches!(outcome, Err(crate::store::Claim::Busy)) {
+                break;
+            }
+        }
         match outcome {
             Ok(report) => record(slot, shared, &source, base_s, &report),
             Err(refused) if trigger == Trigger::Start => tracing::info!(
