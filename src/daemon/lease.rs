@@ -35,6 +35,10 @@ pub(crate) fn slot_at(schedule: &str, now: DateTime<Utc>) -> Option<Slot> {
         .build()
         .parse(schedule)
         .ok()?;
+    // Schedules count whole seconds; croner keeps the fraction of an inclusive match, which
+    // would start the slot at `now` itself.
+    use chrono::Timelike;
+    let now = now.with_nanosecond(0).unwrap_or(now);
     let local = now.with_timezone(&crate::scrape::vietnam());
     let start = cron.find_previous_occurrence(&local, true).ok()?;
     let next = cron.find_next_occurrence(&local, false).ok();
@@ -162,6 +166,13 @@ mod tests {
         assert_eq!(
             s.next,
             Some(Utc.with_ymd_and_hms(2026, 12, 5, 8, 0, 20).unwrap())
+        );
+        // Within a second that opens a slot, the slot is that second's.
+        let after = Utc.with_ymd_and_hms(2026, 12, 5, 8, 0, 20).unwrap()
+            + chrono::Duration::milliseconds(957);
+        assert_eq!(
+            slot_at("*/10 * * * * *", after).unwrap().start,
+            Utc.with_ymd_and_hms(2026, 12, 5, 8, 0, 20).unwrap()
         );
         // A tick fired exactly on time opens its own slot.
         let on_time = Utc.with_ymd_and_hms(2026, 12, 5, 8, 0, 20).unwrap();
