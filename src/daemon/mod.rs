@@ -2,8 +2,8 @@
 //!
 //! Lifecycle: load the configuration, open and migrate the store, build the crawler, schedule one
 //! cron job per enabled source (tokio-cron-scheduler, evaluated in Asia/Ho_Chi_Minh) plus a
-//! heartbeat job, open the local HTTP listener (`/healthz`, `/metrics`), send `READY=1`, then
-//! wait for signals:
+//! heartbeat job, start the first crawl of every source (`[schedule] run_at_start`), open the
+//! local HTTP listener (`/healthz`, `/metrics`), send `READY=1`, then wait for signals:
 //! - SIGHUP reloads the configuration file: sources added, removed or changed, `[schedule]`
 //!   settings and `[[alert]]` channels and filters take effect at once; changes that need a
 //!   restart (`[http]`, `[database]`, `[daemon]`, `[extract]`) are named in one log line; an
@@ -13,7 +13,8 @@
 //!   `[daemon] shutdown_timeout_s` passed, naming the sources abandoned.
 //!
 //! A tick that finds its source still crawling is skipped and counted, so a source never runs
-//! twice at once. Each run starts after a random jitter. A source whose runs fail backs off
+//! twice at once. Each run starts after a random jitter, then claims the source's lease for the
+//! slot its tick opened (`lease.rs`), so that instances sharing a database split the sources. A source whose runs fail backs off
 //! (`backoff_base_s` doubled per consecutive failure, capped at a day) and recovers by itself at
 //! its first successful run: it is never disabled.
 
