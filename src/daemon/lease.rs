@@ -8,6 +8,7 @@
 //! than the lease and another took the source over) or cannot reach the database until the lease
 //! runs out, the crawl is stopped between pages. The lease is given back when the crawl ends; an
 //! instance killed mid-crawl keeps it until it expires, then any instance takes the source over.
+//! A claim that fails (database down) skips the run: crawling without a lease could double it.
 
 use crate::config::SourceConfig;
 use crate::crawl::{Crawler, SourceReport};
@@ -48,16 +49,32 @@ pub(crate) fn slot_at(schedule: &str, now: DateTime<Utc>) -> Option<Slot> {
     })
 }
 
+/// Why a source was not crawled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NotRun {
+    /// Another instance has it (or it is not an enabled source).
+    Refused(Claim),
+    /// The claim itself failed (database unreachable or locked too long): the run is skipped
+    /// rather than risk a second instance crawling the same slot.
+    NoClaim(String),
+}
+
+impl NotRun {
+    /// Whether asking again soon may succeed.
+    pub(crate) fn is_transient(&self) -> bool {
+        matches!(self, NotRun::Refused(Claim::Busy) | NotRun::NoClaim(_))
+    }
+}
+
 /// Claims `source` (for `slot`, or regardless of slots when `None`), crawls it while renewing
-/// the lease, and gives the lease back. Returns the claim that was refused when another instance
-/// has the source.
+/// the lease, and gives the lease back. Says why when it did not crawl.
 pub(crate) async fn crawl_leased(
     crawler: &Crawler,
     source: &SourceConfig,
     slot: Option<Slot>,
     lease: Duration,
     cancel: watch::Receiver<bool>,
-) -> Result<SourceReport, Claim> {
+) -> Result<SourceReport, NotRun> {
     let store = crawler.store();
     let instance = crawler.instance();
     let length = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60));
@@ -80,11 +97,10 @@ pub(crate) async fn crawl_leased(
                 );
             }
         }
-        Ok(refused) => return Err(refused),
+        Ok(refused) => return Err(NotRun::Refused(refused)),
         Err(e) => {
-            // Without the database nothing could be stored either; the run records the error.
             tracing::error!(source = %source.name, "cannot claim the source's lease: {e}");
-            return Ok(crawler.crawl_source(source, cancel).await);
+            return Err(NotRun::NoClaim(e.to_string()));
         }
     }
 
@@ -132,8 +148,15 @@ pub(crate) async fn crawl_leased(
     Ok(report)
 }
 
-/// A refused claim in words, for the log.
-pub(crate) fn describe(claim: &Claim) -> String {
+/// Why a source was not crawled, in words, for the log and `crawl --once`.
+pub(crate) fn describe(not_run: &NotRun) -> String {
+    match not_run {
+        NotRun::Refused(claim) => describe_claim(claim),
+        NotRun::NoClaim(e) => format!("its lease could not be claimed: {e}"),
+    }
+}
+
+fn describe_claim(claim: &Claim) -> String {
     let t = |t: &DateTime<Utc>| {
         t.with_timezone(&crate::scrape::vietnam())
             .format("%H:%M:%S")

@@ -12,7 +12,8 @@ use tokio::sync::{watch, Notify};
 use tokio_cron_scheduler::{Job, JobScheduler};
 use uuid::Uuid;
 
-/// Claims of a source whose row another instance holds locked, and the pause between them.
+/// Claims of a source whose row another instance holds locked (or whose claim failed), and the
+/// pause between them.
 const BUSY_RETRIES: u32 = 3;
 const BUSY_PAUSE: Duration = Duration::from_millis(500);
 
@@ -253,9 +254,9 @@ async fn tick(slot: &Slot, shared: &Shared, trigger: Trigger) {
         _ = stop.wait_for(|c| *c) => true,
     };
     if !interrupted {
-        let mut outcome = Err(crate::store::Claim::Busy);
+        let mut outcome = Err(super::lease::NotRun::Refused(crate::store::Claim::Busy));
         // A row locked by another instance (claiming it, or recording its sources at its own
-        // start) is asked again a few times rather than losing the slot.
+        // start) or a failed claim is asked again a few times rather than losing the slot.
         for attempt in 0..BUSY_RETRIES {
             if attempt > 0 {
                 tokio::time::sleep(BUSY_PAUSE).await;
@@ -268,7 +269,7 @@ async fn tick(slot: &Slot, shared: &Shared, trigger: Trigger) {
                 shared.cancel.clone(),
             )
             .await;
-            if !matches!(outcome, Err(crate::store::Claim::Busy)) {
+            if !outcome.as_ref().is_err_and(|e| e.is_transient()) {
                 break;
             }
         }
