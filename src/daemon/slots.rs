@@ -110,6 +110,7 @@ impl Jobs {
         run_now: bool,
     ) -> anyhow::Result<String> {
         let (mut added, mut removed, mut changed) = (0, 0, 0);
+        let mut first_crawls = tokio::task::JoinSet::new();
         let wanted: BTreeMap<&str, &SourceConfig> = sources
             .iter()
             .filter(|s| s.enabled)
@@ -169,11 +170,19 @@ impl Jobs {
                 tracing::info!(source = %name, next_run = %next, "scheduled; crawling now");
                 let slot = Arc::clone(&slot);
                 let shared = Arc::clone(&self.shared);
-                tokio::spawn(async move { tick(&slot, &shared, Trigger::Start).await });
+                first_crawls.spawn(async move { tick(&slot, &shared, Trigger::Start).await });
             } else {
                 tracing::info!(source = %name, next_run = %next, "scheduled");
             }
             self.slots.insert(name.to_string(), (slot, Some(uuid)));
+        }
+        if !first_crawls.is_empty() {
+            // The first crawls allocate far more than an idle daemon keeps: once they are done,
+            // the freed heap goes back to the system, as after start-up.
+            tokio::spawn(async move {
+                while first_crawls.join_next().await.is_some() {}
+                super::notify::release_startup_memory();
+            });
         }
         Ok(format!(
             "{added} added, {removed} removed, {changed} changed"
