@@ -483,3 +483,63 @@ async fn two_instances_share_the_sources_and_take_over_a_killed_one() {
         );
     }
 }
+
+/// The same code path on SQLite: two `chiso run` processes sharing one file split the work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_sqlite_file_fetch_each_article_once() {
+    let server = TestServer::start().await;
+    for n in 1..=SOURCES {
+        serve(&server, n, &[1, 2, 3]);
+    }
+    server.route("/hook", Resp::ok("ok"));
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("chiso.db").display());
+    let cfg = config(&db, &server.base(), &server.addr.to_string());
+    let a = Instance::start(dir.path(), "a", &cfg);
+    let b = Instance::start(dir.path(), "b", &cfg);
+    let sqlite = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            use sqlx::Connection;
+            let mut c = sqlx::SqliteConnection::connect(&db).await.ok()?;
+            sqlx::query_as::<_, (String, String, String)>(sql)
+                .fetch_all(&mut c)
+                .await
+                .ok()
+        }
+    };
+    // Every article stored, runs by both instances (at start or in the next slots).
+    wait_for("articles and runs by both instances", &[&a, &b], || async {
+        let Some(runs) = sqlite("SELECT source, instance, started_at FROM crawl_runs").await else {
+            return false;
+        };
+        let stored = sqlite("SELECT url, source, fetched_at FROM articles")
+            .await
+            .map_or(0, |r| r.len());
+        stored == (SOURCES * 3) as usize
+            && runs.iter().any(|r| a.owns(&r.1))
+            && runs.iter().any(|r| b.owns(&r.1))
+    })
+    .await;
+    drop(a);
+    drop(b);
+    for n in 1..=SOURCES {
+        for id in 1..=3 {
+            assert_eq!(server.requests_to(&path(n, id)).len(), 1, "{}", path(n, id));
+        }
+    }
+    let runs = sqlite("SELECT source, instance, started_at FROM crawl_runs")
+        .await
+        .unwrap();
+    let mut per_slot: BTreeMap<(String, i64), Vec<String>> = BTreeMap::new();
+    for (source, instance, started) in runs {
+        let t = chrono::DateTime::parse_from_rfc3339(&started).unwrap();
+        per_slot
+            .entry((source, t.timestamp().div_euclid(10)))
+            .or_default()
+            .push(instance);
+    }
+    for (k, owners) in &per_slot {
+        assert_eq!(owners.len(), 1, "slot {k:?} crawled by {owners:?}");
+    }
+}
