@@ -532,3 +532,226 @@ async fn a_source_whose_body_selector_drifted_still_yields_correct_articles_thro
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn an_empty_or_near_empty_page_is_a_run_error_retried_and_never_stored() {
+    let zce = TestServer::start_on("127.0.0.2").await;
+    let z = sites::zce_stories();
+    sites::zce_site(&zce, &[&z[0], &z[1]], &[], "\"f1\"");
+    // The same template with an empty body, then with one line, then the real page.
+    let empty = sites::zce_article(
+        &zce.base(),
+        &sites::Story {
+            paras: vec![String::new(); 3],
+            ..z[1].clone()
+        },
+    );
+    let short = sites::zce_article(
+        &zce.base(),
+        &sites::Story {
+            paras: vec!["Đang cập nhật.".into(), String::new(), String::new()],
+            ..z[1].clone()
+        },
+    );
+    let html = |s: String| Resp::ok(s).header("Content-Type", "text/html; charset=utf-8");
+    zce.route_seq(
+        &z[1].path,
+        vec![
+            html(empty),
+            html(short),
+            html(sites::zce_article(&zce.base(), &z[1])),
+        ],
+    );
+    let http = Http {
+        max_retries: 0,
+        ..Http::default()
+    };
+    let env = Env::new(http, &[sites::zce_source("hatinh", &zce.base())]);
+    let url = format!("{}{}", zce.base(), z[1].path);
+
+    let r = env.crawl().await;
+    let pool = env.pool().await;
+    let r = report(&r, "hatinh");
+    assert_eq!(r.stats.status, "partial", "{r:?}");
+    assert_eq!((r.stats.new_articles, r.stats.errors), (1, 1), "{r:?}");
+    let message = r.stats.message.clone().unwrap_or_default();
+    assert!(message.contains("no article text"), "{message}");
+    assert!(stored(&pool, &url).await.is_none());
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM page_queue").await, 1);
+
+    let r = env.crawl().await;
+    let r = report(&r, "hatinh");
+    assert_eq!(r.stats.status, "partial", "{r:?}");
+    let message = r.stats.message.clone().unwrap_or_default();
+    assert!(message.contains("too short"), "{message}");
+    assert!(stored(&pool, &url).await.is_none());
+    let runs: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, errors FROM crawl_runs ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        runs,
+        vec![("partial".to_string(), 1), ("partial".to_string(), 1)]
+    );
+
+    // The third attempt gets the real page: stored, queue empty.
+    let r = env.crawl().await;
+    let r = report(&r, "hatinh");
+    assert_eq!((r.stats.status.as_str(), r.stats.new_articles), ("ok", 1));
+    assert_stored(&pool, &zce, &z[1]).await;
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM page_queue").await, 0);
+    assert_eq!(
+        count(&pool, "SELECT COUNT(*) FROM articles WHERE body = ''").await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_canonical_link_to_the_home_page_or_a_listing_does_not_rename_articles() {
+    let zce = TestServer::start_on("127.0.0.2").await;
+    let z = sites::zce_stories();
+    sites::zce_site(&zce, &[&z[0], &z[1], &z[2]], &[], "\"f1\"");
+    let base = zce.base();
+    // Some CMS templates point every page's canonical link at the home page or a section.
+    let serve = |st: &sites::Story, canonical: &str| {
+        let page = sites::zce_article(&base, st).replace(
+            &format!("<link rel=\"canonical\" href=\"{base}{}\">", st.path),
+            &format!("<link rel=\"canonical\" href=\"{canonical}\">"),
+        );
+        assert!(page.contains(canonical));
+        zce.route(
+            &st.path,
+            Resp::ok(page).header("Content-Type", "text/html; charset=utf-8"),
+        );
+    };
+    serve(&z[0], &format!("{base}/"));
+    serve(&z[1], &format!("{base}/kinh-te/"));
+    // A canonical link that is an article URL of the site is still followed.
+    serve(&z[2], &format!("{base}{}?utm_source=x", z[2].path));
+    let env = Env::new(Http::default(), &[sites::zce_source("hatinh", &base)]);
+    let r = env.crawl().await;
+    assert_eq!(report(&r, "hatinh").stats.new_articles, 3, "{r:?}");
+    let pool = env.pool().await;
+    let urls: Vec<String> = sqlx::query_scalar("SELECT url FROM articles ORDER BY url")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let mut want: Vec<String> = z[..3].iter().map(|s| format!("{base}{}", s.path)).collect();
+    want.sort();
+    assert_eq!(urls, want);
+}
+
+/// A page in the zce template's shape with a short article of its own.
+fn numbered_article(i: u32) -> String {
+    format!(
+        r#"<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tin {i}</title></head>
+<body><h1 class="article__title">Tin số {i}</h1>
+<div class="article__body"><p>Năm 2023, thu ngân sách của huyện đạt {i} tỷ đồng, bằng 105% kế hoạch.</p></div>
+</body></html>"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_10000_item_feed_gives_each_run_its_newest_new_urls_up_to_the_cap() {
+    let big = TestServer::start_on("127.0.0.2").await;
+    let base = big.base();
+    const N: u32 = 10_000;
+    // Oldest first in the file, one minute apart: the newest are at the end.
+    let items: String = (0..N)
+        .map(|i| {
+            let at = chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00+07:00").unwrap()
+                + chrono::Duration::minutes(i64::from(i));
+            format!(
+                "<item><title>Tin {i}</title><link>{base}/tin-{i}-post{i}.html</link><pubDate>{}</pubDate></item>",
+                at.to_rfc2822()
+            )
+        })
+        .collect();
+    big.route(
+        "/rss/home.rss",
+        Resp::ok(format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title><link>{base}/</link><description>d</description>{items}</channel></rss>"#
+        ))
+        .header("Content-Type", "application/rss+xml")
+        .header("ETag", "\"big\"")
+        .conditional(),
+    );
+    for i in 0..N {
+        big.route(
+            &format!("/tin-{i}-post{i}.html"),
+            Resp::ok(numbered_article(i)).header("Content-Type", "text/html; charset=utf-8"),
+        );
+    }
+    // A healthy site beside it is crawled completely in the same run.
+    let one = TestServer::start_on("127.0.0.3").await;
+    let o = sites::onecms_stories();
+    sites::onecms_site(&one, &[vec![&o[0], &o[1]]]);
+    let big_source = sites::zce_source("big", &base)
+        .replace("sitemaps = [\"/sitemap.xml\"]\n", "")
+        .replace(
+            "article_pattern = '-post\\d+\\.html$'\n",
+            "article_pattern = '-post\\d+\\.html$'\nmax_new_per_run = 100\n",
+        );
+    assert!(big_source.contains("max_new_per_run = 100"));
+    let env = Env::new(
+        Http {
+            max_body_bytes: 20_000_000,
+            min_interval_ms: 1,
+            ..Http::default()
+        },
+        &[big_source, sites::onecms_source("nghean", &one.base())],
+    );
+    let fetched = |server: &TestServer| -> BTreeSet<u32> {
+        server
+            .requests()
+            .iter()
+            .filter_map(|r| {
+                r.path
+                    .strip_prefix("/tin-")?
+                    .split('-')
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+            .collect()
+    };
+
+    let r = env.crawl().await;
+    let b = report(&r, "big");
+    assert_eq!(
+        (b.stats.status.as_str(), b.stats.new_articles),
+        ("ok", 100),
+        "{b:?}"
+    );
+    assert_eq!(fetched(&big), (N - 100..N).collect::<BTreeSet<u32>>());
+    let n = report(&r, "nghean");
+    assert_eq!(
+        (n.stats.status.as_str(), n.stats.new_articles),
+        ("ok", 2),
+        "{n:?}"
+    );
+
+    // The next run reads the feed whole again (no 304) and takes the next hundred.
+    let r = env.crawl().await;
+    let b = report(&r, "big");
+    assert_eq!(
+        (b.stats.new_articles, b.stats.not_modified),
+        (100, 0),
+        "{b:?}"
+    );
+    assert_eq!(fetched(&big), (N - 200..N).collect::<BTreeSet<u32>>());
+    assert_eq!(big.requests_to("/rss/home.rss").len(), 2);
+    let pool = env.pool().await;
+    assert_eq!(
+        count(&pool, "SELECT COUNT(*) FROM articles WHERE source = 'big'").await,
+        200
+    );
+    // Each page was fetched once.
+    let pages = big
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("-post"))
+        .count();
+    assert_eq!(pages, 200);
+}

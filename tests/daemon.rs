@@ -110,6 +110,11 @@ impl Daemon {
     }
 
     fn start(sources: &str) -> Daemon {
+        Self::start_with(sources, "", Some("chiso=debug,info"))
+    }
+
+    /// A daemon with `schedule` lines added to `[schedule]` and `RUST_LOG` set or not.
+    fn start_with(sources: &str, schedule: &str, rust_log: Option<&str>) -> Daemon {
         let dir = tempfile::tempdir().unwrap();
         let listen = format!("127.0.0.1:{}", free_port());
         let sock = dir.path().join("notify.sock");
@@ -117,20 +122,24 @@ impl Daemon {
         notify
             .set_read_timeout(Some(Duration::from_millis(500)))
             .unwrap();
-        let cfg = header(dir.path(), &listen) + sources;
+        let cfg = header(dir.path(), &listen)
+            .replace("[schedule]\n", &format!("[schedule]\n{schedule}"))
+            + sources;
         std::fs::write(dir.path().join("chiso.toml"), cfg).unwrap();
         let log = std::fs::File::create(dir.path().join("stderr.log")).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_chiso"))
-            .arg("--config")
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_chiso"));
+        cmd.arg("--config")
             .arg(dir.path().join("chiso.toml"))
             .arg("run")
             .env("NOTIFY_SOCKET", &sock)
-            .env("RUST_LOG", "chiso=debug,info")
+            .env_remove("RUST_LOG")
             .env_remove("CHISO_DATABASE_URL")
             .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap();
+            .stderr(log);
+        if let Some(filter) = rust_log {
+            cmd.env("RUST_LOG", filter);
+        }
+        let child = cmd.spawn().unwrap();
         Daemon {
             child,
             dir,
@@ -438,4 +447,118 @@ async fn sighup_adds_a_source_and_a_broken_file_keeps_the_running_config() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(d.get("/healthz").0, 200);
+}
+
+/// Once a year: during a test only a crawl at start can fetch anything.
+const YEARLY: &str = "0 0 0 1 1 *";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_crawl_right_after_start_with_one_line_per_source_and_quiet_dependencies() {
+    let server = TestServer::start().await;
+    site(&server, &[1, 2]);
+    let sources = source_toml("yearly", &server.base()).replace("*/2 * * * * *", YEARLY);
+    let d = Daemon::start_with(&sources, "", None);
+    d.expect_notify("READY=1");
+    d.wait_metrics("the articles of the crawl at start", |m| {
+        metric(m, "chiso_articles_new_total{source=\"yearly\"}") == Some(2.0)
+    });
+    let log = d.log();
+    let scheduled: Vec<&str> = log.lines().filter(|l| l.contains("scheduled")).collect();
+    assert_eq!(scheduled.len(), 1, "{log}");
+    assert!(
+        scheduled[0].contains("source=yearly")
+            && scheduled[0].contains("crawling now")
+            && scheduled[0].contains("-01-01 00:00:00 +07:00"),
+        "{log}"
+    );
+    // Without RUST_LOG, libraries log nothing below warn (the scheduler says "Job creator
+    // created" at info), and chiso logs at info.
+    assert!(!log.contains("tokio_cron_scheduler"), "{log}");
+    assert!(!log.contains("DEBUG"), "{log}");
+    assert!(log.contains("crawl finished"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_at_start_false_waits_for_the_schedule() {
+    let server = TestServer::start().await;
+    site(&server, &[1]);
+    let sources = source_toml("yearly", &server.base()).replace("*/2 * * * * *", YEARLY);
+    let d = Daemon::start_with(&sources, "run_at_start = false\n", Some("info"));
+    d.expect_notify("READY=1");
+    // RUST_LOG still turns dependency logs on.
+    let start = Instant::now();
+    while !d.log().contains("tokio_cron_scheduler") {
+        assert!(start.elapsed() < PATIENCE, "{}", d.log());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let log = d.log();
+    assert!(
+        log.lines().any(|l| l.contains("scheduled")
+            && l.contains("source=yearly")
+            && !l.contains("crawling now")),
+        "{log}"
+    );
+    assert_eq!(d.get("/healthz").0, 200);
+    assert!(
+        server.requests().is_empty(),
+        "crawled at start: {:?}",
+        server.requests()
+    );
+    assert!(d.query("SELECT id FROM crawl_runs").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_applies_changed_alert_channels_and_names_what_needs_a_restart() {
+    let server = TestServer::start().await;
+    site(&server, &[1]);
+    server.route("/hook-old", Resp::ok("ok"));
+    server.route("/hook-new", Resp::ok("ok"));
+    let channel = |path: &str| {
+        format!(
+            "\n[[alert]]\nurl = \"json://{}{path}\"\nname = \"team\"\nmin_facts = 0\n",
+            server.addr
+        )
+    };
+    let sources = source_toml("site", &server.base());
+    let d = Daemon::start(&(sources.clone() + &channel("/hook-old")));
+    d.expect_notify("READY=1");
+    let start = Instant::now();
+    while server.requests_to("/hook-old").is_empty() {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "first alert not sent:\n{}",
+            d.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // Same channel name, new address; a changed [http] section is named as needing a restart.
+    let cfg = header(d.dir.path(), &d.listen).replace("timeout_s = 5", "timeout_s = 6")
+        + &sources
+        + &channel("/hook-new");
+    std::fs::write(d.config_path(), cfg).unwrap();
+    d.signal("-HUP");
+    let start = Instant::now();
+    while !d.log().contains("configuration reloaded") {
+        assert!(start.elapsed() < PATIENCE, "no reload:\n{}", d.log());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        d.log()
+            .contains("reload: changes to [http] take effect at the next restart"),
+        "{}",
+        d.log()
+    );
+    site(&server, &[1, 2]);
+    let start = Instant::now();
+    while server.requests_to("/hook-new").is_empty() {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "alert not sent to the new address:\n{}",
+            d.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(server.requests_to("/hook-old").len(), 1, "{}", d.log());
+    assert_eq!(server.requests_to("/hook-new").len(), 1, "{}", d.log());
 }

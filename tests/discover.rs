@@ -43,6 +43,7 @@ fn source(name: &str, base: &str) -> SourceConfig {
         article_pattern: None,
         deny_pattern: None,
         max_listing_pages: 1,
+        max_new_per_run: chiso::config::DEFAULT_MAX_NEW_PER_RUN,
         selectors: None,
         enabled: true,
     }
@@ -357,10 +358,13 @@ async fn google_news_sitemap_run() {
     let fetcher = Fetcher::new(&http()).unwrap();
     let report = discover(&fetcher, &src, &NoCache, &nothing_known).await;
     assert_eq!(report.candidates.len(), 2);
-    assert_eq!(
-        report.candidates[1].title.as_deref(),
-        Some("GRDP Nghệ An tăng 7,5%")
-    );
+    // Newest first (by news:publication_date), each with its news:title.
+    let dates: Vec<_> = report.candidates.iter().map(|c| c.published).collect();
+    assert!(dates[0] >= dates[1], "{dates:?}");
+    assert!(report
+        .candidates
+        .iter()
+        .any(|c| c.title.as_deref() == Some("GRDP Nghệ An tăng 7,5%")));
 }
 
 #[tokio::test]
@@ -457,4 +461,49 @@ fn futures_are_send() {
     assert_send(&get);
     let clone = fetcher.clone();
     std::thread::spawn(move || drop(clone)).join().unwrap();
+}
+
+#[tokio::test]
+async fn a_listing_gives_at_most_max_new_per_run_new_urls_and_stops_paginating() {
+    let s = TestServer::start().await;
+    let base = s.base();
+    let links: String = (1..=5)
+        .map(|i| format!("<a href=\"/tin-{i}-post{i}.html\">Tin {i}</a>\n"))
+        .collect();
+    s.route(
+        "/thoi-su/",
+        Resp::ok(format!(
+            "<html><body>{links}<a rel=\"next\" href=\"/thoi-su/?p=2\">Sau</a></body></html>"
+        )),
+    );
+    s.route(
+        "/thoi-su/?p=2",
+        Resp::ok("<html><body><a href=\"/tin-9-post9.html\">Tin 9</a></body></html>"),
+    );
+    let mut src = source("s", &base);
+    src.listings = vec!["/thoi-su/".into()];
+    src.article_pattern = Some(r"-post\d+\.html$".into());
+    src.max_listing_pages = 3;
+    src.max_new_per_run = 2;
+    let fetcher = Fetcher::new(&http()).unwrap();
+    // One of the five is known: it does not count against the cap.
+    let known = |urls: &[String]| -> HashSet<String> {
+        urls.iter()
+            .filter(|u| u.ends_with("/tin-1-post1.html"))
+            .cloned()
+            .collect()
+    };
+    let report = discover(&fetcher, &src, &NoCache, &known).await;
+    let paths: Vec<&str> = report.candidates.iter().map(|c| c.url.path()).collect();
+    // Undated links keep page order: the known one, then the first two new ones.
+    assert_eq!(
+        paths,
+        [
+            "/tin-1-post1.html",
+            "/tin-2-post2.html",
+            "/tin-3-post3.html"
+        ]
+    );
+    assert_eq!(report.deferred, 2);
+    assert!(s.requests_to("/thoi-su/?p=2").is_empty());
 }

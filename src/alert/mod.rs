@@ -107,19 +107,22 @@ pub async fn dispatch_once(
 
 /// The daemon's dispatcher loop (every [`DISPATCH_INTERVAL`]) until `cancel` turns true. A
 /// failing pass (database down) is logged and retried on the next tick; it never ends the loop.
+/// Each pass uses the latest configuration sent on `config` (the daemon sends a new one on
+/// SIGHUP), so changed channels and filters apply from the next pass.
 pub async fn run_dispatcher(
     store: Arc<dyn Store>,
-    config: Arc<Config>,
+    config: tokio::sync::watch::Receiver<Arc<Config>>,
     instance: String,
     mut cancel: tokio::sync::watch::Receiver<bool>,
 ) {
-    if config.alerts.is_empty() {
+    if config.borrow().alerts.is_empty() {
         tracing::debug!("no alert channels configured; dispatcher idle");
     }
     loop {
         if *cancel.borrow() {
             break;
         }
+        let config = Arc::clone(&config.borrow());
         match dispatch_once(store.as_ref(), &config, &instance).await {
             Ok(r) if r.claimed > 0 => tracing::info!(
                 sent = r.sent,

@@ -246,7 +246,8 @@ fn dispatch(
             });
         }
         let (tx, rx) = tokio::sync::watch::channel(false);
-        let config = std::sync::Arc::new(config);
+        // Nothing reloads this one: the sender stays here until the end.
+        let (_config_tx, config) = tokio::sync::watch::channel(std::sync::Arc::new(config));
         let task = tokio::spawn(alert::run_dispatcher(store, config, instance, rx));
         tokio::signal::ctrl_c().await?;
         let _ = tx.send(true);

@@ -33,10 +33,8 @@ pub struct Prepared {
 /// configured sources: every command that reads or writes data starts here.
 pub async fn prepare_store(config: &Config) -> anyhow::Result<(Arc<dyn Store>, Prepared)> {
     let url = &config.database.url;
-    let store = store::open(url, config.database.max_connections)
-        .await
-        .map_err(|e| anyhow::anyhow!(e))?;
-    let migrations = store.migrate().await?;
+    let store = open(url, config.database.max_connections).await?;
+    let migrations = migrate(store.as_ref()).await?;
     let areas = store.load_areas(Gazetteer::embedded().areas()).await?;
     sync_sources(store.as_ref(), config).await?;
     Ok((store, Prepared { migrations, areas }))
@@ -46,13 +44,53 @@ pub async fn prepare_store(config: &Config) -> anyhow::Result<(Arc<dyn Store>, P
 /// migrations are applied when missing, but the gazetteer and the sources are not rewritten, so
 /// the command starts fast and writes nothing to a shared database.
 pub async fn open_for_reading(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
-    let store = store::open(&config.database.url, config.database.max_connections)
-        .await
-        .map_err(|e| anyhow::anyhow!(e))?;
+    let store = open(&config.database.url, config.database.max_connections).await?;
     if store.needs_migration().await? {
-        store.migrate().await?;
+        migrate(store.as_ref()).await?;
     }
     Ok(store)
+}
+
+/// Attempts at opening or migrating a SQLite file that another process is creating or migrating
+/// too, and the pause between them.
+const MIGRATE_ATTEMPTS: u32 = 6;
+const MIGRATE_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Opens the database; a new SQLite file that another process is creating at the same moment
+/// can answer "database is locked" while it switches to WAL, so that is tried again too.
+async fn open(url: &str, max_connections: u32) -> anyhow::Result<Arc<dyn Store>> {
+    let mut attempt = 1;
+    loop {
+        match store::open(url, max_connections).await {
+            Ok(s) => return Ok(s),
+            Err(e @ store::StoreError::Open { .. })
+                if attempt < MIGRATE_ATTEMPTS && url.starts_with("sqlite:") =>
+            {
+                tracing::debug!("opening the database, attempt {attempt}: {e}");
+                attempt += 1;
+                tokio::time::sleep(MIGRATE_PAUSE).await;
+            }
+            Err(e) => return Err(anyhow::anyhow!(e)),
+        }
+    }
+}
+
+/// Applies pending migrations. SQLite has no migration lock: when two processes start on a new
+/// file at once, the later one fails on a table or view the other just created; it tries again
+/// (the other's migrations are then recorded as applied) before giving up with the error.
+async fn migrate(store: &dyn Store) -> Result<usize, store::StoreError> {
+    let mut attempt = 1;
+    loop {
+        match store.migrate().await {
+            Ok(n) => return Ok(n),
+            Err(e) if attempt < MIGRATE_ATTEMPTS && store.backend() == store::Backend::Sqlite => {
+                tracing::debug!("migration attempt {attempt} failed, trying again: {e}");
+                attempt += 1;
+                tokio::time::sleep(MIGRATE_PAUSE).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Records the configured sources in the `sources` table (at start and on reload).

@@ -192,15 +192,43 @@ fn describe(err: &anyhow::Error) -> String {
 }
 
 /// Logs go to stderr (journald keeps them), without colours unless stderr is a terminal; the
-/// level comes from `RUST_LOG`, else `default` (`warn` for commands whose output is data).
+/// level comes from `RUST_LOG`, else `default` (`warn` for commands whose output is data). A bare
+/// level such as `info` applies to chiso only: the libraries below it (the scheduler, sqlx,
+/// hyper...) log warnings and errors unless `RUST_LOG` asks for more.
 pub(crate) fn init_logging(default: &str) {
     use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .or_else(|_| tracing_subscriber::EnvFilter::try_new(default))
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(default_filter(default)))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,chiso=info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .try_init();
+}
+
+/// The filter for a configured log level: a bare level is chiso's, dependencies stay at `warn`
+/// (or quieter when the level is); a directive list (`chiso=debug,sqlx=info`) is used as written.
+fn default_filter(level: &str) -> String {
+    let level = level.trim();
+    if level.contains('=') || level.contains(',') {
+        return level.to_string();
+    }
+    match level.to_ascii_lowercase().as_str() {
+        "off" | "error" => level.to_string(),
+        _ => format!("warn,chiso={level}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_filter;
+
+    #[test]
+    fn a_bare_level_is_chisos_and_dependencies_stay_at_warn() {
+        assert_eq!(default_filter("info"), "warn,chiso=info");
+        assert_eq!(default_filter("debug"), "warn,chiso=debug");
+        assert_eq!(default_filter("error"), "error");
+        assert_eq!(default_filter("chiso=debug,info"), "chiso=debug,info");
+    }
 }

@@ -41,6 +41,13 @@ pub const DEFAULT_SCHEDULE: &str = "0 */30 * * * *";
 pub const DEFAULT_JITTER_S: u64 = 60;
 /// Pause after a source's first failed run; doubled per further failure, capped at a day.
 pub const DEFAULT_BACKOFF_BASE_S: u64 = 60;
+/// `[[source]] max_new_per_run`: new article URLs taken from one feed, sitemap or listing page in
+/// one run. At the default politeness (one request a second per host) a run of a source with one
+/// big feed stays under a minute.
+pub const DEFAULT_MAX_NEW_PER_RUN: u32 = 30;
+/// `[schedule] lease_s`: how long a claimed source stays leased to one instance without renewal
+/// (renewed every third of it while the crawl runs).
+pub const DEFAULT_LEASE_S: u64 = 60;
 /// Local address of `/healthz` and `/metrics`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:9464";
 /// Time the daemon gives in-flight work after SIGTERM.
@@ -139,6 +146,13 @@ pub struct ScheduleConfig {
     /// Pause after a failed run, doubled per consecutive failure (capped at a day).
     #[serde(default = "default_backoff_base_s")]
     pub backoff_base_s: u64,
+    /// Crawl every enabled source once right after start (the current slot of its schedule,
+    /// unless another instance already started it).
+    #[serde(default = "default_true")]
+    pub run_at_start: bool,
+    /// Length of a source lease in seconds: an instance that dies loses its sources after this.
+    #[serde(default = "default_lease_s")]
+    pub lease_s: u64,
 }
 
 /// `[daemon]`
@@ -197,6 +211,10 @@ pub struct SourceConfig {
     /// Pagination depth for listings.
     #[serde(default = "default_max_listing_pages")]
     pub max_listing_pages: u32,
+    /// New article URLs taken from one feed, sitemap or listing page per run, newest first; the
+    /// rest wait for later runs.
+    #[serde(default = "default_max_new_per_run")]
+    pub max_new_per_run: u32,
     /// Per-source CSS selectors; the generic extractor runs when absent.
     #[serde(default)]
     pub selectors: Option<Selectors>,
@@ -276,6 +294,9 @@ fn default_jitter_s() -> u64 {
 fn default_backoff_base_s() -> u64 {
     DEFAULT_BACKOFF_BASE_S
 }
+fn default_lease_s() -> u64 {
+    DEFAULT_LEASE_S
+}
 fn default_listen() -> String {
     DEFAULT_LISTEN.to_string()
 }
@@ -290,6 +311,9 @@ fn default_schedule() -> String {
 }
 fn default_max_listing_pages() -> u32 {
     1
+}
+fn default_max_new_per_run() -> u32 {
+    DEFAULT_MAX_NEW_PER_RUN
 }
 fn default_min_facts() -> u32 {
     1
@@ -327,6 +351,8 @@ impl Default for ScheduleConfig {
         Self {
             jitter_s: DEFAULT_JITTER_S,
             backoff_base_s: DEFAULT_BACKOFF_BASE_S,
+            run_at_start: true,
+            lease_s: DEFAULT_LEASE_S,
         }
     }
 }

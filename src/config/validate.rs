@@ -47,6 +47,16 @@ pub(super) fn validate(config: &Config, text: &str) -> Result<(), ConfigError> {
             ));
         }
     }
+    if config.schedule.lease_s < 3 {
+        return Err(err(
+            top_line("[schedule]", "lease_s"),
+            "schedule.lease_s",
+            format!(
+                "{} is too short: a lease is renewed every third of it (at least 3)",
+                config.schedule.lease_s
+            ),
+        ));
+    }
     let listen = &config.daemon.listen;
     if !listen.is_empty() && listen.parse::<SocketAddr>().is_err() {
         return Err(err(
@@ -92,6 +102,12 @@ pub(super) fn validate(config: &Config, text: &str) -> Result<(), ConfigError> {
             }
         }
         check_cron(&source.schedule).map_err(|m| fail("schedule", m))?;
+        if source.max_new_per_run == 0 {
+            return Err(fail(
+                "max_new_per_run",
+                "must be at least 1 (it bounds the new URLs taken from one feed per run)".into(),
+            ));
+        }
         for (key, pattern) in [
             ("article_pattern", &source.article_pattern),
             ("deny_pattern", &source.deny_pattern),
@@ -176,34 +192,43 @@ fn check_alert_url(s: &str) -> Result<(), String> {
         .map_err(|e| e.reason)
 }
 
-/// A URL with its secrets replaced by `***`, for logs and listings: passwords and query strings
-/// everywhere; the whole address of token-bearing schemes (Telegram, Slack, Discord); the path of
-/// webhooks (services put tokens there). Never fails, whatever the text.
+/// A URL with its secrets replaced by `***`, for logs and listings: passwords, user-info without a
+/// password (`TOKEN@host`) and query strings everywhere; the whole address of token-bearing
+/// schemes (Telegram, Slack, Discord) and of `ntfy://TOPIC` (the topic is the secret); the path
+/// of webhooks and ntfy servers (services put tokens and topics there). Never fails, whatever the
+/// text.
 pub fn redact_url(s: &str) -> String {
     let Some((scheme, rest)) = s.split_once("://") else {
         return "<unparseable URL>".to_string();
     };
-    if matches!(scheme, "tgram" | "slack" | "discord") {
+    let scheme = scheme.to_ascii_lowercase();
+    if matches!(scheme.as_str(), "tgram" | "slack" | "discord") {
         return format!("{scheme}://***");
     }
+    let query = if rest.contains('?') { "?***" } else { "" };
     let rest = rest.split(['?', '#']).next().unwrap_or("");
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
     };
+    let ntfy = matches!(scheme.as_str(), "ntfy" | "ntfys");
+    if ntfy && path.len() <= 1 {
+        // `ntfy://TOPIC`: the address is the topic on ntfy.sh, and anyone who knows it can read it.
+        return format!("{scheme}://***{query}");
+    }
     let host = match authority.rsplit_once('@') {
         Some((userinfo, host)) => match userinfo.split_once(':') {
             Some((user, _)) => format!("{user}:***@{host}"),
-            None => format!("{userinfo}@{host}"),
+            // A lone user-info is a token as often as a name (`jsons://TOKEN@host`).
+            None => format!("***@{host}"),
         },
         None => authority.to_string(),
     };
-    let path = if matches!(scheme, "json" | "jsons" | "ntfy" | "ntfys") && path.len() > 1 {
+    let path = if (ntfy || matches!(scheme.as_str(), "json" | "jsons")) && path.len() > 1 {
         "/***"
     } else {
         path
     };
-    let query = if s.contains('?') { "?***" } else { "" };
     format!("{scheme}://{host}{path}{query}")
 }
 
@@ -276,17 +301,87 @@ mod tests {
             redact_url("postgres://chiso:s3cret@db/chiso"),
             "postgres://chiso:***@db/chiso"
         );
-        assert_eq!(redact_url("tgram://123456:ABC-def/-100200"), "tgram://***");
-        assert_eq!(redact_url("slack://T000/B000/XXXX"), "slack://***");
-        assert_eq!(
-            redact_url("jsons://hooks.example.vn/T0K3N/abc?x=1"),
-            "jsons://hooks.example.vn/***?***"
-        );
-        assert_eq!(
-            redact_url("mailtos://user:pw@smtp.example.vn:465?to=a@b.vn"),
-            "mailtos://user:***@smtp.example.vn:465?***"
-        );
         assert_eq!(redact_url("no scheme"), "<unparseable URL>");
+    }
+
+    /// One case (or more) per alert scheme: nothing secret survives, the host stays readable.
+    #[test]
+    fn every_alert_scheme_is_redacted() {
+        let cases = [
+            (
+                "json://127.0.0.1:9000/hook/T0K3N",
+                "json://127.0.0.1:9000/***",
+            ),
+            (
+                "json://T0K3N@hooks.example.vn/x",
+                "json://***@hooks.example.vn/***",
+            ),
+            (
+                "jsons://hooks.example.vn/T0K3N/abc?x=1",
+                "jsons://hooks.example.vn/***?***",
+            ),
+            (
+                "jsons://T0K3N@hooks.example.vn",
+                "jsons://***@hooks.example.vn",
+            ),
+            (
+                "jsons://user:pw@hooks.example.vn/",
+                "jsons://user:***@hooks.example.vn/",
+            ),
+            (
+                "json://hooks.example.vn?token=T0K3N",
+                "json://hooks.example.vn?***",
+            ),
+            ("slack://T000/B000/XXXX", "slack://***"),
+            ("discord://1234/T0K3N", "discord://***"),
+            ("tgram://123456:ABC-def/-100200", "tgram://***"),
+            ("ntfy://s3cret-topic", "ntfy://***"),
+            (
+                "ntfy://s3cret-topic?base=http://127.0.0.1:1",
+                "ntfy://***?***",
+            ),
+            (
+                "ntfys://ntfy.example.vn/s3cret-topic",
+                "ntfys://ntfy.example.vn/***",
+            ),
+            (
+                "ntfys://u:pw@ntfy.example.vn:8443/topic",
+                "ntfys://u:***@ntfy.example.vn:8443/***",
+            ),
+            (
+                "ntfy://T0K3N@ntfy.example.vn/topic",
+                "ntfy://***@ntfy.example.vn/***",
+            ),
+            (
+                "mailto://user:pw@smtp.example.vn?from=a@b.vn&to=c@d.vn",
+                "mailto://user:***@smtp.example.vn?***",
+            ),
+            (
+                "mailtos://user:pw@smtp.example.vn:465?to=a@b.vn",
+                "mailtos://user:***@smtp.example.vn:465?***",
+            ),
+            (
+                "mailtos://apikey@smtp.example.vn",
+                "mailtos://***@smtp.example.vn",
+            ),
+        ];
+        for (url, shown) in cases {
+            assert_eq!(redact_url(url), shown, "{url}");
+            for secret in [
+                "T0K3N", "s3cret", "pw@", "XXXX", "ABC-def", "apikey", "c@d.vn",
+            ] {
+                assert!(!redact_url(url).contains(secret), "{url}");
+            }
+        }
+        // Every scheme chiso accepts has a case above.
+        for scheme in super::ALERT_SCHEMES {
+            assert!(
+                cases
+                    .iter()
+                    .any(|(u, _)| u.starts_with(&format!("{scheme}://"))),
+                "{scheme}"
+            );
+        }
     }
 
     #[test]

@@ -4,13 +4,14 @@
 //! A crawl never fails as a whole because of one page: a page that cannot be fetched is queued in
 //! `page_queue` and retried on later runs (so a 500 is not lost even when the feed then answers
 //! 304), and the run ends `partial`. Only a source whose discovery produced nothing but errors ends
-//! `failed`. Cancellation (daemon shutdown) is checked between pages: what is stored stays stored,
-//! the run ends `interrupted`.
+//! `failed`. A page whose article text is empty or shorter than [`MIN_BODY_CHARS`] counts as a
+//! failed page (queued and retried the same way), never as an article. Cancellation (daemon
+//! shutdown) is checked between pages: what is stored stays stored, the run ends `interrupted`.
 
 mod cache;
 
 use crate::config::{Config, SourceConfig};
-use crate::discover::{self, Candidate};
+use crate::discover::{self, ArticleFilter, Candidate};
 use crate::extract::{ExtractOptions, Extractor, EXTRACTOR_VERSION};
 use crate::fetch::{FetchOutcome, Fetcher};
 use crate::store::{NewArticle, RunStats, SaveStatus, Store};
@@ -24,6 +25,11 @@ use url::Url;
 
 /// Errors kept in a run's `message`: enough to diagnose, short enough for a status line.
 const MESSAGE_ERRORS: usize = 3;
+
+/// Fewest non-space characters of article text for a page to be stored as an article. The
+/// shortest real news item (a photo caption with a line of text) has a few hundred; an empty
+/// template, an error page served with 200 or a truncated page has fewer than this.
+pub const MIN_BODY_CHARS: usize = 50;
 
 /// Everything a crawl needs, shared by all sources of a process.
 pub struct Crawler {
@@ -74,33 +80,14 @@ impl Crawler {
         &self.fetcher
     }
 
-    /// Crawls every enabled source (or only `only`) concurrently, one task per source.
-    pub async fn crawl_all(
-        self: &Arc<Self>,
-        config: &Config,
-        only: Option<&str>,
-        cancel: watch::Receiver<bool>,
-    ) -> Vec<SourceReport> {
-        let mut tasks = tokio::task::JoinSet::new();
-        for src in config
-            .sources
-            .iter()
-            .filter(|s| only.map_or(s.enabled, |n| s.name == n))
-        {
-            let me = Arc::clone(self);
-            let src = src.clone();
-            let cancel = cancel.clone();
-            tasks.spawn(async move { me.crawl_source(&src, cancel).await });
-        }
-        let mut reports = Vec::new();
-        while let Some(done) = tasks.join_next().await {
-            match done {
-                Ok(report) => reports.push(report),
-                Err(e) => tracing::error!("a crawl task panicked: {e}"),
-            }
-        }
-        reports.sort_by(|a, b| a.source.cmp(&b.source));
-        reports
+    /// The store the crawler writes to.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// This process's name in `crawl_runs` and on leases.
+    pub fn instance(&self) -> &str {
+        &self.instance
     }
 
     /// One crawl of one source. Never returns an error: failures are counted in the report and
@@ -222,7 +209,7 @@ impl Crawler {
                             title: None,
                             published: None,
                             lastmod: None,
-                            via: discover::Via::Listing,
+                            via: discover::Via::Retry,
                         }),
                 )
             }
@@ -236,6 +223,9 @@ impl Crawler {
             }
         }
 
+        // Discovery reported a bad filter already; without one, canonical links are only
+        // checked for the site and the home page.
+        let filter = ArticleFilter::new(src).ok();
         for candidate in queue {
             if *cancel.borrow() {
                 return true;
@@ -244,7 +234,7 @@ impl Crawler {
             // article and its facts are written in one transaction after the fetch.
             let mut stop = cancel.clone();
             tokio::select! {
-                _ = self.article(src, &candidate, &mut known, stats, errors) => {}
+                _ = self.article(src, filter.as_ref(), &candidate, &mut known, stats, errors) => {}
                 _ = stop.wait_for(|c| *c) => return true,
             }
         }
@@ -255,6 +245,7 @@ impl Crawler {
     async fn article(
         &self,
         src: &SourceConfig,
+        filter: Option<&ArticleFilter>,
         candidate: &Candidate,
         known: &mut HashSet<String>,
         stats: &mut RunStats,
@@ -263,7 +254,7 @@ impl Crawler {
         let url = &candidate.url;
         if !self.fetcher.allowed(url).await {
             tracing::debug!(source = %src.name, %url, "disallowed by robots.txt");
-            let _ = self.store.dequeue_page(url.as_str()).await;
+            self.dequeue(candidate).await;
             return;
         }
         let page = match self.fetcher.get(url, None).await {
@@ -286,17 +277,34 @@ impl Crawler {
             stats.selector_fallbacks += 1;
             self.warn_selector_fallback(src, url, why);
         }
-        // The page's own canonical link names the article when it stays on the site.
+        // An empty or near-empty page is an error of the run, retried like a failed fetch, and
+        // never stored as an article.
+        let body_chars = article.body.chars().filter(|c| !c.is_whitespace()).count();
+        if body_chars < MIN_BODY_CHARS {
+            let message = if body_chars == 0 {
+                "no article text on the page".to_string()
+            } else {
+                format!(
+                    "article text too short ({body_chars} characters, at least {MIN_BODY_CHARS} expected)"
+                )
+            };
+            tracing::warn!(source = %src.name, %url, "page not stored: {message}");
+            errors.push(format!("{url}: {message}"));
+            self.requeue(src, url.as_str(), &message).await;
+            return;
+        }
+        // The page's own canonical link names the article when it is an article URL of the
+        // same site; otherwise (home page, a listing, another site) the fetched URL does.
         let canonical = article
             .canonical_url
             .as_deref()
             .and_then(|c| Url::parse(c).ok())
-            .filter(|c| crate::fetch::same_site(url, c))
             .map(|c| discover::canonicalize(&c))
+            .filter(|c| trusted_canonical(src, filter, url, c))
             .unwrap_or_else(|| discover::canonicalize(url));
         let key = canonical.to_string();
         if key != url.as_str() && known.contains(&key) {
-            let _ = self.store.dequeue_page(url.as_str()).await;
+            self.dequeue(candidate).await;
             return;
         }
         let published = article.published.or(candidate.published);
@@ -338,7 +346,7 @@ impl Crawler {
                 }
                 known.insert(key);
                 known.insert(url.to_string());
-                let _ = self.store.dequeue_page(url.as_str()).await;
+                self.dequeue(candidate).await;
             }
             Err(e) => {
                 tracing::error!(source = %src.name, %url, "cannot store article: {e}");
@@ -380,6 +388,14 @@ impl Crawler {
         }
     }
 
+    /// Forgets a page in the retry queue once it is stored or disallowed; a page that did not
+    /// come from the queue costs no write.
+    async fn dequeue(&self, candidate: &Candidate) {
+        if candidate.via == discover::Via::Retry {
+            let _ = self.store.dequeue_page(candidate.url.as_str()).await;
+        }
+    }
+
     /// Queues a failed page: the next run of the source fetches it again (the store gives up
     /// after `MAX_PAGE_ATTEMPTS`).
     async fn requeue(&self, src: &SourceConfig, url: &str, error: &str) {
@@ -387,5 +403,105 @@ impl Crawler {
         if let Err(e) = self.store.queue_page(&src.name, url, error, retry_at).await {
             tracing::error!(source = %src.name, %url, "cannot queue page for retry: {e}");
         }
+    }
+}
+
+/// Whether a page's `<link rel=canonical>` may name the article: it must be an article URL of
+/// the source's site (accepted by its filter: same site, `article_pattern` when set, not
+/// `deny_pattern`), and neither the home page, nor one of the source's feeds or listings, nor a
+/// folder above the page (`/kinh-te/` for `/kinh-te/bai-1.html`): some CMS templates point every
+/// page's canonical link at one of those, which would store every article under one URL.
+fn trusted_canonical(
+    src: &SourceConfig,
+    filter: Option<&ArticleFilter>,
+    page: &Url,
+    canonical: &Url,
+) -> bool {
+    if !crate::fetch::same_site(page, canonical) && !crate::fetch::same_site(canonical, page) {
+        return false;
+    }
+    if canonical.path() == "/" && canonical.query().is_none() {
+        return false;
+    }
+    if filter.is_some_and(|f| !f.accepts(canonical)) {
+        return false;
+    }
+    let key = canonical.as_str();
+    if let Ok(base) = Url::parse(&src.base_url) {
+        let configured = src.feeds.iter().chain(&src.listings).chain(&src.sitemaps);
+        if discover::canonicalize(&base).as_str() == key
+            || configured
+                .filter_map(|l| base.join(l).ok())
+                .any(|l| discover::canonicalize(&l).as_str() == key)
+        {
+            return false;
+        }
+    }
+    let folder = canonical.path();
+    let above_page = canonical.query().is_none()
+        && folder.ends_with('/')
+        && page.path().starts_with(folder)
+        && page.path() != folder;
+    !above_page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{trusted_canonical, ArticleFilter};
+    use crate::config::SourceConfig;
+    use url::Url;
+
+    fn source(pattern: Option<&str>) -> SourceConfig {
+        let toml = format!(
+            "name = \"s\"\nprovince = \"Hà Tĩnh\"\nbase_url = \"https://baohatinh.vn/\"\n\
+             listings = [\"/kinh-te/\"]\nfeeds = [\"/rss/home.rss\"]\n{}",
+            pattern
+                .map(|p| format!("article_pattern = '{p}'\n"))
+                .unwrap_or_default()
+        );
+        toml::from_str(&toml).unwrap()
+    }
+
+    fn trusted(src: &SourceConfig, page: &str, canonical: &str) -> bool {
+        let filter = ArticleFilter::new(src).ok();
+        trusted_canonical(
+            src,
+            filter.as_ref(),
+            &Url::parse(page).unwrap(),
+            &Url::parse(canonical).unwrap(),
+        )
+    }
+
+    #[test]
+    fn canonical_home_listing_folder_or_other_site_is_not_trusted() {
+        let page = "https://baohatinh.vn/kinh-te/bai-viet-post1.html?utm_source=x";
+        for src in [source(None), source(Some(r"-post\d+\.html$"))] {
+            assert!(trusted(
+                &src,
+                page,
+                "https://baohatinh.vn/kinh-te/bai-viet-post1.html"
+            ));
+            assert!(trusted(
+                &src,
+                page,
+                "https://m.baohatinh.vn/kinh-te/bai-viet-post1.html"
+            ));
+            assert!(!trusted(&src, page, "https://baohatinh.vn/"));
+            assert!(!trusted(&src, page, "https://baohatinh.vn/kinh-te/"));
+            assert!(!trusted(&src, page, "https://baohatinh.vn/rss/home.rss"));
+            assert!(!trusted(&src, page, "https://other.vn/bai-viet-post1.html"));
+        }
+        // With an article pattern, a canonical link that is not an article URL is refused.
+        let src = source(Some(r"-post\d+\.html$"));
+        assert!(!trusted(
+            &src,
+            page,
+            "https://baohatinh.vn/chuyen-muc/thoi-su"
+        ));
+        assert!(trusted(
+            &source(None),
+            page,
+            "https://baohatinh.vn/chuyen-muc/thoi-su-1"
+        ));
     }
 }

@@ -2,20 +2,24 @@
 //!
 //! Lifecycle: load the configuration, open and migrate the store, build the crawler, schedule one
 //! cron job per enabled source (tokio-cron-scheduler, evaluated in Asia/Ho_Chi_Minh) plus a
-//! heartbeat job, open the local HTTP listener (`/healthz`, `/metrics`), send `READY=1`, then
-//! wait for signals:
-//! - SIGHUP reloads the configuration file: sources added, removed or changed take effect at
-//!   once; an invalid file is logged and the running configuration kept.
+//! heartbeat job, start the first crawl of every source (`[schedule] run_at_start`), open the
+//! local HTTP listener (`/healthz`, `/metrics`), send `READY=1`, then wait for signals:
+//! - SIGHUP reloads the configuration file: sources added, removed or changed, `[schedule]`
+//!   settings and `[[alert]]` channels and filters take effect at once; changes that need a
+//!   restart (`[http]`, `[database]`, `[daemon]`, `[extract]`) are named in one log line; an
+//!   invalid file is logged and the running configuration kept.
 //! - SIGTERM / SIGINT stop the scheduler, tell in-flight crawls to stop between pages (what is
 //!   stored stays stored; their run ends `interrupted`) and exit 0 once they finished or
 //!   `[daemon] shutdown_timeout_s` passed, naming the sources abandoned.
 //!
 //! A tick that finds its source still crawling is skipped and counted, so a source never runs
-//! twice at once. Each run starts after a random jitter. A source whose runs fail backs off
+//! twice at once. Each run starts after a random jitter, then claims the source's lease for the
+//! slot its tick opened (`lease.rs`), so that instances sharing a database split the sources. A source whose runs fail backs off
 //! (`backoff_base_s` doubled per consecutive failure, capped at a day) and recovers by itself at
 //! its first successful run: it is never disabled.
 
 pub mod http;
+mod lease;
 pub mod metrics;
 pub mod notify;
 mod signals;
@@ -71,13 +75,19 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         cancel_rx.clone(),
         config.schedule.clone(),
     );
-    jobs.sync(&mut scheduler, &config.sources).await?;
+    jobs.sync(
+        &mut scheduler,
+        &config.sources,
+        config.schedule.run_at_start,
+    )
+    .await?;
     scheduler.start().await?;
 
     let instance = crate::store::instance_name();
+    let (alert_config_tx, alert_config) = watch::channel(Arc::new(config.clone()));
     let dispatcher = tokio::spawn(crate::alert::run_dispatcher(
         Arc::clone(&store),
-        Arc::new(config.clone()),
+        alert_config,
         instance,
         cancel_rx.clone(),
     ));
@@ -125,17 +135,22 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     while signals.next().await == Signal::Reload {
         match Config::load(&config.path) {
             Ok(new) => {
-                let changes = jobs.sync(&mut scheduler, &new.sources).await?;
+                // Sources are recorded first: a new source's first run claims its row.
                 if let Err(e) = crate::cli::context::sync_sources(store.as_ref(), &new).await {
                     tracing::error!("reload: cannot record sources: {e}");
                 }
-                if new.http.user_agent != config.http.user_agent
-                    || new.database.url != config.database.url
-                    || new.daemon.listen != config.daemon.listen
-                {
+                let changes = jobs.sync(&mut scheduler, &new.sources, false).await?;
+                jobs.set_schedule(new.schedule.clone());
+                // Alert channels and filters: for the next articles (outbox rows) and the
+                // dispatcher's next pass.
+                crawler.set_config(&new);
+                let _ = alert_config_tx.send(Arc::new(new.clone()));
+                let restart = needs_restart(&config, &new);
+                if !restart.is_empty() {
                     tracing::warn!(
-                    "reload: [http], [database] and [daemon] changes take effect at the next restart"
-                );
+                        "reload: changes to {} take effect at the next restart",
+                        restart.join(", ")
+                    );
                 }
                 tracing::info!(%changes, "configuration reloaded");
                 notify::notify(&format!("STATUS=scheduling {} source(s)", jobs.len()));
@@ -161,6 +176,11 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             jobs.running().join(", ")
         );
     }
+    match store.release_source_leases(crawler.instance()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("gave back {n} source lease(s) of abandoned runs"),
+        Err(e) => tracing::warn!("cannot give source leases back (they expire by themselves): {e}"),
+    }
     if tokio::time::timeout(Duration::from_secs(2), dispatcher)
         .await
         .is_err()
@@ -175,6 +195,26 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     }
     tracing::info!("chiso stopped");
     Ok(())
+}
+
+/// The sections of a reloaded configuration whose changes a running daemon cannot apply: the HTTP
+/// client, the database pool, the listener and the extractor are built once at start. Everything
+/// else (sources, schedule settings, alert channels and filters) applies at once.
+fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if format!("{:?}", old.http) != format!("{:?}", new.http) {
+        out.push("[http]");
+    }
+    if format!("{:?}", old.database) != format!("{:?}", new.database) {
+        out.push("[database]");
+    }
+    if format!("{:?}", old.daemon) != format!("{:?}", new.daemon) {
+        out.push("[daemon]");
+    }
+    if format!("{:?}", old.extract) != format!("{:?}", new.extract) {
+        out.push("[extract]");
+    }
+    out
 }
 
 /// `/healthz`: 200 when the database answers and the scheduler's heartbeat is fresh, else 503.
@@ -237,10 +277,45 @@ pub async fn crawl_once(
     let crawler = Arc::new(Crawler::new(config, store)?);
     let (cancel_tx, cancel_rx) = watch::channel(false);
     let mut tasks = JoinSet::new();
-    let c = Arc::clone(&crawler);
-    let cfg = config.clone();
-    let only = only.map(str::to_string);
-    tasks.spawn(async move { c.crawl_all(&cfg, only.as_deref(), cancel_rx).await });
+    let sources: Vec<_> = config
+        .sources
+        .iter()
+        .filter(|s| only.map_or(s.enabled, |n| s.name == n))
+        .cloned()
+        .collect();
+    let lease = Duration::from_secs(config.schedule.lease_s);
+    tasks.spawn(async move {
+        let mut runs = JoinSet::new();
+        for src in sources {
+            let c = Arc::clone(&crawler);
+            let cancel = cancel_rx.clone();
+            runs.spawn(async move {
+                // A manual crawl ignores schedule slots but never crawls a source that another
+                // instance is crawling now.
+                match lease::crawl_leased(&c, &src, None, lease, cancel).await {
+                    Ok(report) => report,
+                    Err(refused) => crate::crawl::SourceReport {
+                        source: src.name.clone(),
+                        stats: crate::store::RunStats {
+                            status: "skipped".into(),
+                            message: Some(lease::describe(&refused)),
+                            ..Default::default()
+                        },
+                        seconds: 0.0,
+                    },
+                }
+            });
+        }
+        let mut reports = Vec::new();
+        while let Some(done) = runs.join_next().await {
+            match done {
+                Ok(report) => reports.push(report),
+                Err(e) => tracing::error!("a crawl task panicked: {e}"),
+            }
+        }
+        reports.sort_by(|a, b| a.source.cmp(&b.source));
+        reports
+    });
     let mut signals = signals::Signals::new()?;
     let stop = async {
         loop {

@@ -32,9 +32,22 @@ fn send(_path: &str, _state: &str) -> std::io::Result<()> {
 }
 
 /// Half of `$WATCHDOG_USEC`, the interval at which `WATCHDOG=1` must be sent, when systemd asked
-/// for a watchdog.
+/// this process for a watchdog (`$WATCHDOG_PID`, when set, names the process it is meant for).
 pub fn watchdog_interval() -> Option<Duration> {
-    let usec: u64 = std::env::var("WATCHDOG_USEC").ok()?.parse().ok()?;
+    watchdog_for(
+        std::env::var("WATCHDOG_USEC").ok().as_deref(),
+        std::env::var("WATCHDOG_PID").ok().as_deref(),
+        std::process::id(),
+    )
+}
+
+fn watchdog_for(usec: Option<&str>, pid: Option<&str>, me: u32) -> Option<Duration> {
+    let usec: u64 = usec?.trim().parse().ok()?;
+    if let Some(pid) = pid {
+        if pid.trim().parse::<u32>().ok() != Some(me) {
+            return None;
+        }
+    }
     (usec > 0).then(|| Duration::from_micros(usec / 2))
 }
 
@@ -50,5 +63,21 @@ pub fn release_startup_memory() {
         unsafe {
             malloc_trim(0);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::watchdog_for;
+    use std::time::Duration;
+
+    #[test]
+    fn watchdog_only_for_the_process_it_names() {
+        let half = Some(Duration::from_secs(15));
+        assert_eq!(watchdog_for(Some("30000000"), None, 7), half);
+        assert_eq!(watchdog_for(Some("30000000"), Some("7"), 7), half);
+        assert_eq!(watchdog_for(Some("30000000"), Some("8"), 7), None);
+        assert_eq!(watchdog_for(Some("0"), None, 7), None);
+        assert_eq!(watchdog_for(None, Some("7"), 7), None);
     }
 }

@@ -3,7 +3,7 @@
 
 use super::metrics::Metrics;
 use crate::config::{ScheduleConfig, SourceConfig};
-use crate::crawl::Crawler;
+use crate::crawl::{Crawler, SourceReport};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -11,6 +11,11 @@ use std::time::{Duration, Instant};
 use tokio::sync::{watch, Notify};
 use tokio_cron_scheduler::{Job, JobScheduler};
 use uuid::Uuid;
+
+/// Claims of a source whose row another instance holds locked (or whose claim failed), and the
+/// pause between them.
+const BUSY_RETRIES: u32 = 3;
+const BUSY_PAUSE: Duration = Duration::from_millis(500);
 
 /// Longest delay a failing source waits between runs.
 const MAX_BACKOFF: Duration = Duration::from_secs(24 * 3600);
@@ -60,6 +65,15 @@ impl Jobs {
         }
     }
 
+    /// Replaces the jitter, backoff and lease settings for the next runs (on reload).
+    pub(crate) fn set_schedule(&self, schedule: ScheduleConfig) {
+        *self
+            .shared
+            .schedule
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = schedule;
+    }
+
     /// Scheduled sources.
     pub(crate) fn len(&self) -> usize {
         self.slots.values().filter(|(_, id)| id.is_some()).count()
@@ -86,13 +100,17 @@ impl Jobs {
     }
 
     /// Makes the scheduled jobs match `sources`: new ones added, removed or disabled ones
-    /// unscheduled, changed ones rescheduled. Returns a one-line summary of the changes.
+    /// unscheduled, changed ones rescheduled, each logged with its next run. With `run_now`, the
+    /// sources added are also crawled at once (the first crawl at start). Returns a one-line
+    /// summary of the changes.
     pub(crate) async fn sync(
         &mut self,
         scheduler: &mut JobScheduler,
         sources: &[SourceConfig],
+        run_now: bool,
     ) -> anyhow::Result<String> {
         let (mut added, mut removed, mut changed) = (0, 0, 0);
+        let mut first_crawls = tokio::task::JoinSet::new();
         let wanted: BTreeMap<&str, &SourceConfig> = sources
             .iter()
             .filter(|s| s.enabled)
@@ -140,7 +158,31 @@ impl Jobs {
             *slot.source.lock().unwrap_or_else(|p| p.into_inner()) = src.clone();
             let job = self.job(&slot, src)?;
             let uuid = scheduler.add(job).await?;
+            let next = super::lease::slot_at(&src.schedule, chrono::Utc::now())
+                .and_then(|s| s.next)
+                .map(|t| {
+                    t.with_timezone(&crate::scrape::vietnam())
+                        .format("%Y-%m-%d %H:%M:%S %:z")
+                        .to_string()
+                })
+                .unwrap_or_else(|| "never".into());
+            if run_now {
+                tracing::info!(source = %name, next_run = %next, "scheduled; crawling now");
+                let slot = Arc::clone(&slot);
+                let shared = Arc::clone(&self.shared);
+                first_crawls.spawn(async move { tick(&slot, &shared, Trigger::Start).await });
+            } else {
+                tracing::info!(source = %name, next_run = %next, "scheduled");
+            }
             self.slots.insert(name.to_string(), (slot, Some(uuid)));
+        }
+        if !first_crawls.is_empty() {
+            // The first crawls allocate far more than an idle daemon keeps: once they are done,
+            // the freed heap goes back to the system, as after start-up.
+            tokio::spawn(async move {
+                while first_crawls.join_next().await.is_some() {}
+                super::notify::release_startup_memory();
+            });
         }
         Ok(format!(
             "{added} added, {removed} removed, {changed} changed"
@@ -156,7 +198,7 @@ impl Jobs {
             move |_id, _lock| {
                 let slot = Arc::clone(&slot);
                 let shared = Arc::clone(&shared);
-                Box::pin(async move { tick(&slot, &shared).await })
+                Box::pin(async move { tick(&slot, &shared, Trigger::Tick).await })
             },
         )
         .map_err(|e| {
@@ -169,8 +211,17 @@ impl Jobs {
     }
 }
 
-/// One scheduled tick of one source.
-async fn tick(slot: &Slot, shared: &Shared) {
+/// Why a source runs now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trigger {
+    /// Its cron tick.
+    Tick,
+    /// The first crawl right after start (no jitter).
+    Start,
+}
+
+/// One run of one source, from its tick (or the start): checks, jitter, lease, crawl, backoff.
+async fn tick(slot: &Slot, shared: &Shared, trigger: Trigger) {
     if *shared.cancel.borrow() {
         return;
     }
@@ -195,9 +246,16 @@ async fn tick(slot: &Slot, shared: &Shared) {
         return;
     }
     shared.in_flight.fetch_add(1, Ordering::SeqCst);
-    let (jitter_s, base_s) = {
+    // The slot is the one this tick opened, whatever the jitter adds.
+    let window = super::lease::slot_at(&source.schedule, chrono::Utc::now());
+    let (jitter_s, base_s, lease_s) = {
         let s = shared.schedule.lock().unwrap_or_else(|p| p.into_inner());
-        (s.jitter_s, s.backoff_base_s)
+        (s.jitter_s, s.backoff_base_s, s.lease_s)
+    };
+    let jitter_s = if trigger == Trigger::Start {
+        0
+    } else {
+        jitter_s
     };
     let mut stop = shared.cancel.clone();
     let interrupted = tokio::select! {
@@ -205,34 +263,65 @@ async fn tick(slot: &Slot, shared: &Shared) {
         _ = stop.wait_for(|c| *c) => true,
     };
     if !interrupted {
-        let report = shared
-            .crawler
-            .crawl_source(&source, shared.cancel.clone())
-            .await;
-        let failures = if report.stats.status == "failed" {
-            let n = slot.failures.fetch_add(1, Ordering::SeqCst) + 1;
-            let delay = backoff(base_s, n);
-            *slot.not_before.lock().unwrap_or_else(|p| p.into_inner()) =
-                Some(Instant::now() + delay);
-            tracing::warn!(
-                source = %source.name,
-                consecutive_failures = n,
-                "source failed: next run not before {}s",
-                delay.as_secs()
-            );
-            n
-        } else {
-            if slot.failures.swap(0, Ordering::SeqCst) > 0 {
-                tracing::info!(source = %source.name, "source recovered");
+        let mut outcome = Err(super::lease::NotRun::Refused(crate::store::Claim::Busy));
+        // A row locked by another instance (claiming it, or recording its sources at its own
+        // start) or a failed claim is asked again a few times rather than losing the slot.
+        for attempt in 0..BUSY_RETRIES {
+            if attempt > 0 {
+                tokio::time::sleep(BUSY_PAUSE).await;
             }
-            *slot.not_before.lock().unwrap_or_else(|p| p.into_inner()) = None;
-            0
-        };
-        shared.metrics.record_run(&report, failures);
+            outcome = super::lease::crawl_leased(
+                &shared.crawler,
+                &source,
+                window,
+                Duration::from_secs(lease_s),
+                shared.cancel.clone(),
+            )
+            .await;
+            if !outcome.as_ref().is_err_and(|e| e.is_transient()) {
+                break;
+            }
+        }
+        match outcome {
+            Ok(report) => record(slot, shared, &source, base_s, &report),
+            Err(refused) if trigger == Trigger::Start => tracing::info!(
+                source = %source.name,
+                "not crawled at start: {}",
+                super::lease::describe(&refused)
+            ),
+            Err(refused) => tracing::debug!(
+                source = %source.name,
+                "slot left to another instance: {}",
+                super::lease::describe(&refused)
+            ),
+        }
     }
     slot.running.store(false, Ordering::SeqCst);
     shared.in_flight.fetch_sub(1, Ordering::SeqCst);
     shared.drained.notify_waiters();
+}
+
+/// Failure backoff and metrics after a run.
+fn record(slot: &Slot, shared: &Shared, source: &SourceConfig, base_s: u64, report: &SourceReport) {
+    let failures = if report.stats.status == "failed" {
+        let n = slot.failures.fetch_add(1, Ordering::SeqCst) + 1;
+        let delay = backoff(base_s, n);
+        *slot.not_before.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now() + delay);
+        tracing::warn!(
+            source = %source.name,
+            consecutive_failures = n,
+            "source failed: next run not before {}s",
+            delay.as_secs()
+        );
+        n
+    } else {
+        if slot.failures.swap(0, Ordering::SeqCst) > 0 {
+            tracing::info!(source = %source.name, "source recovered");
+        }
+        *slot.not_before.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        0
+    };
+    shared.metrics.record_run(report, failures);
 }
 
 /// `base_s` doubled for each consecutive failure after the first, capped at a day.

@@ -33,6 +33,7 @@ fn demo_source(base: &str) -> SourceConfig {
         article_pattern: Some(r"-post\d+\.html$".into()),
         deny_pattern: None,
         max_listing_pages: 1,
+        max_new_per_run: crate::config::DEFAULT_MAX_NEW_PER_RUN,
         selectors: Some(Selectors {
             title: Some("h1.article__title".into()),
             published: Some("time[datetime]".into()),

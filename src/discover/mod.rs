@@ -38,6 +38,8 @@ pub enum Via {
     Sitemap,
     /// A listing (section) page.
     Listing,
+    /// Not discovery: a page that failed on an earlier run, back from the crawler's retry queue.
+    Retry,
 }
 
 /// A URL that may be a new article, with what its feed or sitemap said about it.
@@ -110,4 +112,6 @@ pub struct DiscoverReport {
     pub errors: Vec<(String, String)>,
     /// Feeds found through `<link rel="alternate">` on the home page (when none were configured).
     pub discovered_feeds: Vec<url::Url>,
+    /// New URLs left for later runs by the per-document cap (`max_new_per_run`).
+    pub deferred: u64,
 }

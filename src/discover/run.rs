@@ -6,13 +6,19 @@
 //! archive. Listings are paginated up to `max_listing_pages`, stopping at the first page that brings
 //! nothing new (every accepted link already seen in this run or known to the store), at a 304, or
 //! at a page already visited. A failure is recorded in the report and the run goes on.
+//!
+//! From each document (feed, sitemap, listing page) a run takes at most `max_new_per_run` URLs
+//! that the store does not know, newest first (by publication date, else `lastmod`, else document
+//! order); the rest are counted as deferred, and the document's validators are not kept so that
+//! the next run reads it whole and takes the next batch instead of getting a 304. A 10,000-item
+//! feed thus costs a few dozen page fetches per run, never one run of hours.
 
 use super::{
     discover_feeds, parse_feed, parse_listing, parse_sitemap, ArticleFilter, Candidate,
     DiscoverReport, Sitemap, ValidatorCache, Via,
 };
 use crate::config::SourceConfig;
-use crate::fetch::{FetchOutcome, Fetcher, Page};
+use crate::fetch::{FetchOutcome, Fetcher, Page, Validators};
 use std::collections::{HashMap, HashSet, VecDeque};
 use url::Url;
 
@@ -37,6 +43,7 @@ pub async fn discover(
         report: DiscoverReport::default(),
         index: HashMap::new(),
     };
+    let cap = usize::try_from(src.max_new_per_run.max(1)).unwrap_or(usize::MAX);
     let filter = match ArticleFilter::new(src) {
         Ok(f) => f,
         Err(e) => {
@@ -65,7 +72,7 @@ pub async fn discover(
                     .into_iter()
                     .filter(|u| filter.accepts(u))
                     .map(listing_candidate);
-                run.add_all(cands);
+                run.add_capped(&base, cands.collect(), is_known, cap);
             }
         }
     }
@@ -74,18 +81,19 @@ pub async fn discover(
         if let Some(page) = run.fetch(url, true).await {
             match parse_feed(page.text.as_bytes(), &page.url) {
                 Ok(items) => {
-                    run.add_all(items.into_iter().filter(|c| filter.accepts(&c.url)));
+                    let accepted = items.into_iter().filter(|c| filter.accepts(&c.url));
+                    run.add_capped(url, accepted.collect(), is_known, cap);
                 }
                 Err(e) => run.report.errors.push((url.to_string(), e.to_string())),
             }
         }
     }
 
-    run.sitemaps(sitemaps, &filter).await;
+    run.sitemaps(sitemaps, &filter, is_known, cap).await;
 
     let max_pages = src.max_listing_pages.max(1);
     for start in listings {
-        run.paginate(start, max_pages, &filter, is_known).await;
+        run.paginate(start, max_pages, &filter, is_known, cap).await;
     }
     tracing::debug!(
         source = %src.name,
@@ -93,6 +101,7 @@ pub async fn discover(
         fetched = run.report.pages_fetched,
         not_modified = run.report.not_modified,
         errors = run.report.errors.len(),
+        deferred = run.report.deferred,
         "discovery done"
     );
     run.report
@@ -182,7 +191,51 @@ impl Run<'_> {
         added
     }
 
-    async fn sitemaps(&mut self, roots: Vec<Url>, filter: &ArticleFilter) {
+    /// Adds the candidates of one document (`doc`): every known one (for metadata), and of the
+    /// new ones the `cap` newest; the others are counted in `deferred` and the document's
+    /// validators dropped so that the next run reads it again. Returns how many were new.
+    fn add_capped(
+        &mut self,
+        doc: &Url,
+        cands: Vec<Candidate>,
+        is_known: IsKnown<'_>,
+        cap: usize,
+    ) -> usize {
+        let keys: Vec<String> = cands.iter().map(|c| c.url.to_string()).collect();
+        let known = is_known(&keys);
+        let (old, mut fresh): (Vec<Candidate>, Vec<Candidate>) = cands.into_iter().partition(|c| {
+            let k = c.url.to_string();
+            known.contains(&k) || self.index.contains_key(&k)
+        });
+        // Newest first; undated ones after the dated, in document order (the sort is stable).
+        fresh.sort_by(|a, b| {
+            let date = |c: &Candidate| c.published.or(c.lastmod);
+            date(b).cmp(&date(a))
+        });
+        let new = fresh.len();
+        if new > cap {
+            let left = new - cap;
+            fresh.truncate(cap);
+            self.report.deferred += u64::try_from(left).unwrap_or(u64::MAX);
+            self.cache.put(doc.as_str(), Validators::default());
+            tracing::info!(
+                document = %doc,
+                taken = cap,
+                left,
+                "more new URLs than max_new_per_run: the newest taken, the rest left for later runs"
+            );
+        }
+        self.add_all(old);
+        self.add_all(fresh)
+    }
+
+    async fn sitemaps(
+        &mut self,
+        roots: Vec<Url>,
+        filter: &ArticleFilter,
+        is_known: IsKnown<'_>,
+        cap: usize,
+    ) {
         let mut queue: VecDeque<(Url, usize)> = roots.into_iter().map(|u| (u, 0)).collect();
         let mut visited = HashSet::new();
         while let Some((url, depth)) = queue.pop_front() {
@@ -208,7 +261,8 @@ impl Run<'_> {
                     }
                 }
                 Ok(Sitemap::Urls(items)) => {
-                    self.add_all(items.into_iter().filter(|c| filter.accepts(&c.url)));
+                    let accepted = items.into_iter().filter(|c| filter.accepts(&c.url));
+                    self.add_capped(&url, accepted.collect(), is_known, cap);
                 }
                 Err(e) => self.report.errors.push((url.to_string(), e.to_string())),
             }
@@ -221,6 +275,7 @@ impl Run<'_> {
         max_pages: u32,
         filter: &ArticleFilter,
         is_known: IsKnown<'_>,
+        cap: usize,
     ) {
         let mut visited = HashSet::new();
         let mut url = start;
@@ -239,7 +294,13 @@ impl Run<'_> {
                 .iter()
                 .filter(|k| !known.contains(*k) && !self.index.contains_key(*k))
                 .count();
-            self.add_all(accepted.into_iter().map(listing_candidate));
+            let cands = accepted.into_iter().map(listing_candidate).collect();
+            let deferred = self.report.deferred;
+            self.add_capped(&url, cands, is_known, cap);
+            if self.report.deferred > deferred {
+                // This page alone filled the run's share of the listing.
+                break;
+            }
             tracing::debug!(listing = %url, page = page_no, fresh, "listing page");
             if fresh == 0 {
                 break;

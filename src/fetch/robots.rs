@@ -1,8 +1,9 @@
-//! robots.txt: parsing the rules that apply to our user agent, and the per-origin cache.
+//! robots.txt: the rules that apply to our user agent, and the per-origin cache.
 //!
-//! A small parser in the manner of RFC 9309 (groups by `User-agent`, `Allow`/`Disallow` with `*`
-//! and `$`, the longest matching rule wins, `Allow` wins ties) plus the common `Crawl-delay`
-//! extension. Written here rather than pulled in because it is small and we need Crawl-delay.
+//! Parsing and matching are `texting_robots`'s (RFC 9309 and Google's test cases: groups chosen
+//! by an exact, case-insensitive product token, `Allow`/`Disallow` with `*` and `$`, the longest
+//! match wins, `Allow` wins ties, percent-encoding normalised, plus `Crawl-delay`). It replaced a
+//! hand-written parser that chose groups by substring (`User-agent: so` applied to `chiso`).
 //! The cache keeps one entry per origin (scheme, host, port): rules for a day, an "unavailable"
 //! verdict (5xx, timeout) only for a few minutes so that the host is tried again soon.
 
@@ -19,18 +20,12 @@ pub const ROBOTS_RETRY: Duration = Duration::from_secs(30);
 /// Largest robots.txt read (RFC 9309 asks crawlers to read at least 500 KiB).
 pub const ROBOTS_MAX_BYTES: u64 = 512 * 1024;
 
-/// The rules of one robots.txt that apply to one user agent.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The rules of one robots.txt that apply to one user agent; the default allows everything.
+#[derive(Debug, Clone, Default)]
 pub struct Robots {
-    rules: Vec<Rule>,
+    rules: Option<Arc<texting_robots::Robot>>,
     /// `Crawl-delay` of the matching group.
     pub crawl_delay: Option<Duration>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-struct Rule {
-    allow: bool,
-    pattern: String,
 }
 
 /// What is known about an origin's robots.txt.
@@ -52,123 +47,29 @@ pub fn agent_token(user_agent: &str) -> String {
 }
 
 impl Robots {
-    /// Parses a robots.txt for the agent `token` (lower case, see [`agent_token`]).
+    /// Parses a robots.txt for the agent `token` (lower case, see [`agent_token`]). A file the
+    /// parser cannot read at all (garbage served as robots.txt) allows everything, as RFC 9309
+    /// asks of unparseable content.
     pub fn parse(text: &str, token: &str) -> Robots {
-        #[derive(Default)]
-        struct Group {
-            agents: Vec<String>,
-            rules: Vec<Rule>,
-            delay: Option<Duration>,
-        }
-        let mut groups: Vec<Group> = Vec::new();
-        let mut in_agents = false;
-        for raw in text.lines() {
-            let line = raw.split('#').next().unwrap_or("").trim();
-            let Some((key, value)) = line.split_once(':') else {
-                continue;
-            };
-            let key = key.trim().to_ascii_lowercase();
-            let value = value.trim();
-            match key.as_str() {
-                "user-agent" => {
-                    if !in_agents {
-                        groups.push(Group::default());
-                        in_agents = true;
-                    }
-                    if let Some(g) = groups.last_mut() {
-                        g.agents.push(value.to_ascii_lowercase());
-                    }
-                }
-                "allow" | "disallow" => {
-                    in_agents = false;
-                    if value.is_empty() {
-                        continue; // "Disallow:" with nothing means no restriction
-                    }
-                    if let Some(g) = groups.last_mut() {
-                        g.rules.push(Rule {
-                            allow: key == "allow",
-                            pattern: value.to_string(),
-                        });
-                    }
-                }
-                "crawl-delay" => {
-                    in_agents = false;
-                    let secs = value
-                        .parse::<f64>()
-                        .ok()
-                        .filter(|s| s.is_finite() && *s >= 0.0);
-                    if let (Some(g), Some(s)) = (groups.last_mut(), secs) {
-                        g.delay = Some(Duration::from_secs_f64(s.min(86_400.0)));
-                    }
-                }
-                _ => {} // sitemap, host and unknown lines do not end a group
+        match texting_robots::Robot::new(token, text.as_bytes()) {
+            Ok(robot) => Robots {
+                crawl_delay: robot
+                    .delay
+                    .filter(|d| d.is_finite() && *d >= 0.0)
+                    .map(|d| Duration::from_secs_f64(f64::from(d).min(86_400.0))),
+                rules: Some(Arc::new(robot)),
+            },
+            Err(e) => {
+                tracing::debug!("robots.txt unreadable, everything allowed: {e}");
+                Robots::default()
             }
-        }
-        let specific = |g: &Group| {
-            g.agents.iter().any(|a| {
-                a != "*" && !a.is_empty() && !token.is_empty() && token.contains(a.as_str())
-            })
-        };
-        let chosen: Vec<&Group> = if groups.iter().any(specific) {
-            groups.iter().filter(|g| specific(g)).collect()
-        } else {
-            groups
-                .iter()
-                .filter(|g| g.agents.iter().any(|a| a == "*"))
-                .collect()
-        };
-        Robots {
-            rules: chosen
-                .iter()
-                .flat_map(|g| g.rules.iter().cloned())
-                .collect(),
-            crawl_delay: chosen.iter().filter_map(|g| g.delay).max(),
         }
     }
 
     /// Whether `path` (path and query, as in the URL) may be fetched.
     pub fn allows(&self, path: &str) -> bool {
-        let mut best: Option<(usize, bool)> = None;
-        for rule in &self.rules {
-            if pattern_matches(&rule.pattern, path) {
-                let len = rule.pattern.len();
-                best = match best {
-                    Some((l, a)) if l > len || (l == len && a) => Some((l, a)),
-                    _ => Some((len, rule.allow)),
-                };
-            }
-        }
-        best.is_none_or(|(_, allow)| allow)
+        self.rules.as_ref().is_none_or(|r| r.allowed(path))
     }
-}
-
-/// robots.txt path matching: a prefix match where `*` is any run of characters and a final `$`
-/// anchors the end.
-fn pattern_matches(pattern: &str, path: &str) -> bool {
-    let (pattern, anchored) = match pattern.strip_suffix('$') {
-        Some(p) => (p, true),
-        None => (pattern, false),
-    };
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let mut pos = 0usize;
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            if !path.starts_with(part) {
-                return false;
-            }
-            pos = part.len();
-            continue;
-        }
-        let last = i == parts.len() - 1;
-        if last && anchored {
-            return path.len() >= pos + part.len() && path.ends_with(part);
-        }
-        match path[pos..].find(part) {
-            Some(at) => pos += at + part.len(),
-            None => return false,
-        }
-    }
-    !anchored || pos == path.len()
 }
 
 /// One lock per origin, so that robots.txt is fetched once even when many tasks ask at once.
@@ -245,9 +146,37 @@ mod tests {
 
     #[test]
     fn wildcards() {
-        assert!(pattern_matches("/*.pdf$", "/files/a.pdf"));
-        assert!(!pattern_matches("/*.pdf$", "/files/a.pdf?x"));
-        assert!(pattern_matches("/a*b*c", "/axxbyyc-and-more"));
-        assert!(!pattern_matches("/a*b*c", "/axxcyyb"));
+        let r = Robots::parse(
+            "User-agent: *\nDisallow: /*.pdf$\nDisallow: /a*b*c\n",
+            "chiso",
+        );
+        assert!(!r.allows("/files/a.pdf"));
+        assert!(r.allows("/files/a.pdf?x"));
+        assert!(!r.allows("/axxbyyc-and-more"));
+        assert!(r.allows("/axxcyyb"));
+    }
+
+    /// A group names an agent by its whole product token, never by a part of it.
+    #[test]
+    fn regression_group_for_a_substring_of_our_token_is_not_ours() {
+        let txt = "User-agent: so\nDisallow: /\n\nUser-agent: *\nDisallow: /admin/\n";
+        let r = Robots::parse(txt, "chiso");
+        assert!(r.allows("/kinh-te/bai-1.html"));
+        assert!(!r.allows("/admin/x"));
+        let r = Robots::parse("User-agent: CHISO\nDisallow: /\n", "chiso");
+        assert!(
+            !r.allows("/kinh-te/bai-1.html"),
+            "tokens compare without case"
+        );
+    }
+
+    #[test]
+    fn garbage_allows_everything() {
+        let r = Robots::parse(
+            "\u{0}\u{1}<html><body>not robots</body></html>\n::::",
+            "chiso",
+        );
+        assert!(r.allows("/kinh-te/bai-1.html"));
+        assert_eq!(r.crawl_delay, None);
     }
 }

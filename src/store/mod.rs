@@ -7,12 +7,14 @@
 
 mod alerts;
 mod common;
+pub mod leases;
 mod postgres;
 mod query;
 mod sqlite;
 mod types;
 
 pub use alerts::AlertStore;
+pub use leases::{Claim, LeaseRequest, LeaseStore};
 pub use query::QueryStore;
 pub use types::*;
 
@@ -83,9 +85,10 @@ pub enum Backend {
 }
 
 /// Everything the program asks of a database. One implementation per backend. The alert outbox
-/// ([`AlertStore`]) and the trend queries ([`QueryStore`]) live in traits of their own files.
+/// ([`AlertStore`]), the source leases ([`LeaseStore`]) and the trend queries ([`QueryStore`])
+/// live in traits of their own files.
 #[async_trait]
-pub trait Store: AlertStore + QueryStore + Send + Sync {
+pub trait Store: AlertStore + LeaseStore + QueryStore + Send + Sync {
     /// The backend behind this store.
     fn backend(&self) -> Backend;
 

@@ -2,6 +2,7 @@
 
 use super::alerts::impl_alerts_store;
 use super::common::impl_store;
+use super::leases::impl_lease_store;
 use super::query::impl_query_store;
 use super::{Backend, StoreError};
 use sqlx::migrate::Migrator;
@@ -50,4 +51,5 @@ impl PgStore {
 
 impl_store!(PgStore, Postgres);
 impl_alerts_store!(PgStore, Postgres);
+impl_lease_store!(PgStore, Postgres);
 impl_query_store!(PgStore, Postgres);

@@ -2,6 +2,7 @@
 
 use super::alerts::impl_alerts_store;
 use super::common::impl_store;
+use super::leases::impl_lease_store;
 use super::query::impl_query_store;
 use super::{Backend, StoreError};
 use sqlx::migrate::Migrator;
@@ -84,6 +85,7 @@ fn sqlite_path(url: &str) -> String {
 
 impl_store!(SqliteStore, Sqlite);
 impl_alerts_store!(SqliteStore, Sqlite);
+impl_lease_store!(SqliteStore, Sqlite);
 impl_query_store!(SqliteStore, Sqlite);
 
 #[cfg(test)]

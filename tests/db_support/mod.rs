@@ -1,6 +1,8 @@
 //! Databases for tests: a temporary SQLite file, and a fresh schema on the PostgreSQL server named
 //! by `CHISO_TEST_POSTGRES_URL` (set by `.ci/run`). Without that variable PostgreSQL tests print
-//! that they were skipped.
+//! that they were skipped, except under `CI=true`, where a missing server fails the test. Each
+//! PostgreSQL test that gets a server appends its name to the file named by
+//! `CHISO_TEST_POSTGRES_LOG` when set, so that `.ci/run` can say how many ran.
 
 #![allow(dead_code)]
 
@@ -20,9 +22,24 @@ pub fn sqlite_url() -> (tempfile::TempDir, String) {
 /// when no server is configured.
 pub async fn postgres_url(test: &str) -> Option<String> {
     let Ok(base) = std::env::var(PG_ENV) else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!(
+                "{test} needs PostgreSQL and CI=true: set {PG_ENV}=postgres://user:pass@host/db"
+            );
+        }
         eprintln!("skipped: {test} needs PostgreSQL; set {PG_ENV}=postgres://user:pass@host/db");
         return None;
     };
+    if let Ok(log) = std::env::var("CHISO_TEST_POSTGRES_LOG") {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+        {
+            let _ = writeln!(f, "{test}");
+        }
+    }
     static N: AtomicU32 = AtomicU32::new(0);
     let schema = format!(
         "t_{}_{}_{}",
