@@ -63,10 +63,7 @@ impl ExtractOptions {
 
 /// The calendar day in Vietnam (UTC+7) of an instant.
 pub fn vietnam_day<Tz: chrono::TimeZone>(at: chrono::DateTime<Tz>) -> chrono::NaiveDate {
-    match chrono::FixedOffset::east_opt(7 * 3600) {
-        Some(offset) => at.with_timezone(&offset).date_naive(),
-        None => at.date_naive(),
-    }
+    at.with_timezone(&crate::scrape::vietnam()).date_naive()
 }
 
 /// The extraction engine: holds the knowledge bases, reusable across any number of articles and
