@@ -152,7 +152,7 @@ fn lower_folded(text: &str) -> String {
             out.push(c.to_ascii_lowercase());
             continue;
         }
-        if let Some(l) = vietnamese_lower(c) {
+        if let Some(l) = crate::text::vietnamese_lower(c) {
             out.push(l);
             continue;
         }
@@ -163,20 +163,6 @@ fn lower_folded(text: &str) -> String {
         }
     }
     fold_tones_in_place(out)
-}
-
-/// Lower case of the capital letters Vietnamese uses, without the general Unicode tables; each
-/// pair has the same UTF-8 length.
-fn vietnamese_lower(c: char) -> Option<char> {
-    let u = c as u32;
-    let l = match u {
-        0x00C0..=0x00DE if u != 0x00D7 => u + 0x20,
-        0x0102 | 0x0110 | 0x0128 | 0x0168 | 0x01A0 => u + 1,
-        0x01AF => 0x01B0,
-        0x1EA0..=0x1EF9 if u % 2 == 0 => u + 1,
-        _ => return None,
-    };
-    char::from_u32(l).filter(|l| l.len_utf8() == c.len_utf8())
 }
 
 /// Old-style tone placements and their canonical form (same byte length each).
@@ -272,7 +258,7 @@ mod tests {
     fn fast_lower_agrees_with_unicode() {
         for u in (0x00C0u32..=0x01FF).chain(0x1EA0..=0x1EF9) {
             let Some(c) = char::from_u32(u) else { continue };
-            if let Some(l) = vietnamese_lower(c) {
+            if let Some(l) = crate::text::vietnamese_lower(c) {
                 assert_eq!(c.to_lowercase().collect::<String>(), l.to_string(), "{c}");
             }
         }
