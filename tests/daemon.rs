@@ -330,6 +330,27 @@ async fn crawls_on_schedule_serves_health_and_stops_cleanly_on_sigterm() {
         "{atom}"
     );
 
+    // A client that never finishes its request head is disconnected by the daemon (after its
+    // 10 s header read timeout); the wait here is only bounded by PATIENCE.
+    {
+        use std::io::Write;
+        let mut slow = std::net::TcpStream::connect(&d.listen).unwrap();
+        slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: a")
+            .unwrap();
+        slow.set_read_timeout(Some(PATIENCE)).unwrap();
+        let mut got = Vec::new();
+        let closed = match slow.read_to_end(&mut got) {
+            Ok(_) => true,
+            Err(e) => !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+        };
+        assert!(closed, "the daemon kept a half-sent request open");
+        let got = String::from_utf8_lossy(&got);
+        assert!(!got.contains(" 200 "), "{got}");
+    }
+
     // The dispatcher in the same process delivers one alert per new report to the webhook.
     let start = Instant::now();
     while server.requests_to("/hook").len() < 2 {
