@@ -320,6 +320,15 @@ async fn crawls_on_schedule_serves_health_and_stops_cleanly_on_sigterm() {
     );
     assert!(metric(&body, "chiso_fetch_requests_total{host=\"127.0.0.1\"}").unwrap_or(0.0) >= 4.0);
     assert!(body.contains("chiso_crawl_runs_total{source=\"site\",status=\"ok\"}"));
+    // Run durations are a histogram, not a counter named `_sum`.
+    assert!(
+        body.contains("# TYPE chiso_crawl_duration_seconds histogram"),
+        "{body}"
+    );
+    assert!(
+        metric(&body, "chiso_crawl_duration_seconds_count{source=\"site\"}").unwrap_or(0.0) >= 1.0,
+        "{body}"
+    );
     let (status, health) = d.get("/healthz");
     assert_eq!(status, 200, "{health}");
     assert_eq!(d.get("/nope").0, 404);
