@@ -320,6 +320,15 @@ async fn crawls_on_schedule_serves_health_and_stops_cleanly_on_sigterm() {
     );
     assert!(metric(&body, "chiso_fetch_requests_total{host=\"127.0.0.1\"}").unwrap_or(0.0) >= 4.0);
     assert!(body.contains("chiso_crawl_runs_total{source=\"site\",status=\"ok\"}"));
+    // Run durations are a histogram, not a counter named `_sum`.
+    assert!(
+        body.contains("# TYPE chiso_crawl_duration_seconds histogram"),
+        "{body}"
+    );
+    assert!(
+        metric(&body, "chiso_crawl_duration_seconds_count{source=\"site\"}").unwrap_or(0.0) >= 1.0,
+        "{body}"
+    );
     let (status, health) = d.get("/healthz");
     assert_eq!(status, 200, "{health}");
     assert_eq!(d.get("/nope").0, 404);
@@ -329,6 +338,27 @@ async fn crawls_on_schedule_serves_health_and_stops_cleanly_on_sigterm() {
         atom.contains("<feed") && atom.contains("bai-1-post1.html"),
         "{atom}"
     );
+
+    // A client that never finishes its request head is disconnected by the daemon (after its
+    // 10 s header read timeout); the wait here is only bounded by PATIENCE.
+    {
+        use std::io::Write;
+        let mut slow = std::net::TcpStream::connect(&d.listen).unwrap();
+        slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: a")
+            .unwrap();
+        slow.set_read_timeout(Some(PATIENCE)).unwrap();
+        let mut got = Vec::new();
+        let closed = match slow.read_to_end(&mut got) {
+            Ok(_) => true,
+            Err(e) => !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+        };
+        assert!(closed, "the daemon kept a half-sent request open");
+        let got = String::from_utf8_lossy(&got);
+        assert!(!got.contains(" 200 "), "{got}");
+    }
 
     // The dispatcher in the same process delivers one alert per new report to the webhook.
     let start = Instant::now();

@@ -1,4 +1,4 @@
-//! The demo site's routes, served by the daemon's small HTTP listener.
+//! The demo site's routes, served by the daemon's local HTTP listener (`daemon::http`).
 
 use super::site;
 use crate::daemon::http::{Handler, Response};
