@@ -230,7 +230,7 @@ fn key_into(s: &str, ascii: bool) -> String {
                 Some(c.to_ascii_lowercase())
             } else if let Some(l) = vietnamese_lower(c) {
                 Some(l)
-            } else if c.is_lowercase() {
+            } else if is_vietnamese_lower(c) || c.is_lowercase() {
                 Some(c)
             } else {
                 None
@@ -286,6 +286,14 @@ fn fold_qu_i(key: String) -> String {
         prev = [prev[1], c];
     }
     out
+}
+
+/// True for the small letters Vietnamese uses beyond ASCII (they are their own lower case).
+pub(crate) fn is_vietnamese_lower(c: char) -> bool {
+    let u = c as u32;
+    matches!(u, 0x00DF..=0x00FF if u != 0x00F7)
+        || matches!(u, 0x0103 | 0x0111 | 0x0129 | 0x0169 | 0x01A1 | 0x01B0)
+        || (0x1EA1..=0x1EF9).contains(&u) && u % 2 == 1
 }
 
 /// Lower case of the capital letters Vietnamese uses, without the general Unicode tables; each

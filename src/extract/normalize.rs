@@ -33,6 +33,15 @@ fn is_dropped(c: char) -> bool {
     )
 }
 
+/// Characters that NFC leaves alone whatever surrounds them and that are never dropped: below
+/// the combining marks (U+0300), the precomposed Latin letters Vietnamese uses (U+1E00–U+1EFF),
+/// dashes and quotes (U+2010–U+2027).
+fn nfc_stable(c: char) -> bool {
+    (c as u32) < 0x0300 && c != '\u{00AD}'
+        || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+        || ('\u{2010}'..='\u{2027}').contains(&c)
+}
+
 /// One char of input to one char of `text`.
 fn map_char(c: char) -> char {
     match c {
@@ -52,8 +61,10 @@ fn map_char(c: char) -> char {
 impl Normalized {
     /// Normalises `input`. Linear in its length.
     pub fn new(input: &str) -> Normalized {
-        let clean =
-            is_nfc_quick(input.chars()) == IsNormalized::Yes && !input.chars().any(is_dropped);
+        // One pass for the usual article (Latin letters, Vietnamese precomposed letters, common
+        // punctuation: already NFC); the Unicode tables only for the rest.
+        let clean = input.chars().all(nfc_stable)
+            || (is_nfc_quick(input.chars()) == IsNormalized::Yes && !input.chars().any(is_dropped));
         let mut text = String::with_capacity(input.len());
         let orig_char = if clean {
             text.extend(input.chars().map(map_char));
@@ -154,6 +165,10 @@ fn lower_folded(text: &str) -> String {
         }
         if let Some(l) = crate::text::vietnamese_lower(c) {
             out.push(l);
+            continue;
+        }
+        if crate::text::is_vietnamese_lower(c) {
+            out.push(c);
             continue;
         }
         let mut it = c.to_lowercase();
