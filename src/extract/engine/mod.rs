@@ -585,6 +585,26 @@ impl<'a, 'g> Article<'a, 'g> {
                             self.t.low(q.cue_start.wrapping_sub(1)),
                             "đạt" | "chiếm" | "bằng" | "("
                         );
+                    // "thu nội địa 10.152 tỷ đồng, đạt 50,51%": a bare "đạt X%" glued to an
+                    // amount measures it against its plan.
+                    let bare_after =
+                        q.end >= c.end || !self.t.is_word(q.end) || self.t.low(q.end) == "và";
+                    if q.unit.class == UnitClass::Percent
+                        && attaches
+                        && bare_after
+                        && self.t.low(q.cue_start.wrapping_sub(1)) == "đạt"
+                    {
+                        if let Some(li) = last_level.filter(|&li| {
+                            self.out[li].unit_base.as_deref() != Some("%")
+                                && self.out[li].total.is_none()
+                                && self.out[li].plan_pct.is_none()
+                        }) {
+                            self.out[li].plan_pct = Some(q.value);
+                            prev_end = q.end;
+                            attach_end = self.tail_end(q.end, c.end);
+                            continue;
+                        }
+                    }
                     if q.unit.class == UnitClass::Percent && restates {
                         if let Some(li) = last_level {
                             if let (Some(tot), v) = (self.out[li].total, self.out[li].value) {
@@ -595,6 +615,28 @@ impl<'a, 'g> Article<'a, 'g> {
                                 }
                             }
                         }
+                    }
+                    // "đạt 51,8% so với nghị quyết đề ra (23.600 tỷ đồng)": the plan itself, a
+                    // target for the whole year; what follows still describes the actual.
+                    let t = &self.t;
+                    let plan_in_brackets = t.is_punct(q.cue_start.wrapping_sub(1), '(')
+                        && (q.cue_start.saturating_sub(7).max(c.start)..q.cue_start).any(|k| {
+                            t.any_at(k, &["kế hoạch", "dự toán", "nghị quyết", "chỉ tiêu"])
+                                .is_some()
+                        });
+                    if plan_in_brackets && last_level.is_some() {
+                        if let Some((mut f, _)) =
+                            self.level_fact(q, c, s, ctx, &neg, prev_end, clause_first)
+                        {
+                            f.kind = Kind::Target;
+                            if let Some(y) = f.year {
+                                f.period = Some(Period::Year(y).label());
+                            }
+                            self.out.push(f);
+                        }
+                        prev_end = q.end;
+                        attach_end = self.tail_end(q.end, c.end);
+                        continue;
                     }
                     attach_end = q.end;
                     if let Some((f, metric_end)) =
