@@ -17,7 +17,8 @@ use support::server::{Resp, TestServer};
 /// Upper bound for anything the tests wait for; generous because CI machines are shared.
 const PATIENCE: Duration = Duration::from_secs(120);
 
-async fn claim_rules(store: Arc<dyn Store>) {
+/// Migrates the store and records one enabled source named "s".
+async fn migrate_with_source(store: &Arc<dyn Store>) {
     store.migrate().await.unwrap();
     store
         .sync_sources(&[SourceRow {
@@ -28,6 +29,10 @@ async fn claim_rules(store: Arc<dyn Store>) {
         }])
         .await
         .unwrap();
+}
+
+async fn claim_rules(store: Arc<dyn Store>) {
+    migrate_with_source(&store).await;
     let now = Utc::now();
     let slot = now - Span::seconds(1);
     let req = |instance: &'static str, now, slot| LeaseRequest {
@@ -129,16 +134,7 @@ async fn a_locked_row_is_busy_then_claimable_on_postgres() {
         return;
     };
     let store = store::open(&url, 2).await.unwrap();
-    store.migrate().await.unwrap();
-    store
-        .sync_sources(&[SourceRow {
-            name: "s".into(),
-            province: "Hà Tĩnh".into(),
-            base_url: "http://127.0.0.1/".into(),
-            enabled: true,
-        }])
-        .await
-        .unwrap();
+    migrate_with_source(&store).await;
     use sqlx::Connection;
     let mut other = sqlx::PgConnection::connect(&url).await.unwrap();
     let mut tx = other.begin().await.unwrap();

@@ -135,6 +135,14 @@ pub(crate) fn raw_mention_at(t: &Toks<'_>, i: usize) -> Option<RawMention> {
     })
 }
 
+/// The level of a canonical level word (`huyện` → district, `xã` → commune).
+pub(crate) fn level_of_type(word: &str) -> Option<Level> {
+    LEVEL_WORDS
+        .iter()
+        .find(|(_, ty, _)| *ty == word)
+        .map(|(_, _, l)| *l)
+}
+
 /// The canonical level word of a mention (`huyện`, `thị xã`, `xã`...).
 pub(crate) fn level_word_of(m: &RawMention) -> &'static str {
     LEVEL_WORDS[m.level_idx].1

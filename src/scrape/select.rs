@@ -171,6 +171,18 @@ fn is_block(name: &str) -> bool {
     )
 }
 
+/// True when an element is aligned to `side` ("center", "right") by its `align` attribute or
+/// its inline style.
+fn aligned(e: &scraper::node::Element, side: &str) -> bool {
+    e.attr("align")
+        .is_some_and(|a| a.eq_ignore_ascii_case(side))
+        || e.attr("style").is_some_and(|s| {
+            s.to_ascii_lowercase()
+                .replace(' ', "")
+                .contains(&format!("text-align:{side}"))
+        })
+}
+
 /// A centred paragraph holding only italic text: a photo caption (`<p style="text-align:
 /// center"><em>…</em></p>` after the image).
 fn is_caption_p(n: ego_tree::NodeRef<'_, Node>) -> bool {
@@ -180,15 +192,7 @@ fn is_caption_p(n: ego_tree::NodeRef<'_, Node>) -> bool {
     if e.name() != "p" {
         return false;
     }
-    let centred = e
-        .attr("align")
-        .is_some_and(|a| a.eq_ignore_ascii_case("center"))
-        || e.attr("style").is_some_and(|s| {
-            s.to_ascii_lowercase()
-                .replace(' ', "")
-                .contains("text-align:center")
-        });
-    if !centred {
+    if !aligned(e, "center") {
         return false;
     }
     let mut italic = false;
@@ -267,14 +271,7 @@ fn blocks_of(body: ElementRef<'_>, skip: &HashSet<ego_tree::NodeId>) -> Vec<Bloc
                             );
                             heading = matches!(name, "h2" | "h3" | "h4" | "h5" | "h6");
                             if name == "p" {
-                                right = e
-                                    .attr("align")
-                                    .is_some_and(|a| a.eq_ignore_ascii_case("right"))
-                                    || e.attr("style").is_some_and(|s| {
-                                        s.to_ascii_lowercase()
-                                            .replace(' ', "")
-                                            .contains("text-align:right")
-                                    });
+                                right = aligned(e, "right");
                             }
                         }
                         if name == "strong" || name == "b" {

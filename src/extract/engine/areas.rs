@@ -573,11 +573,7 @@ impl<'a, 'g> Article<'a, 'g> {
                 || t.any_at(end, &["giảm", "tăng", "đạt", "có", "là", "với"])
                     .is_some() =>
             {
-                let level = match level_word {
-                    "tỉnh" => Level::Province,
-                    "xã" | "phường" | "thị trấn" | "đặc khu" => Level::Commune,
-                    _ => Level::District,
-                };
+                let level = area::level_of_type(level_word).unwrap_or(Level::District);
                 Some((
                     AreaRef {
                         name: format!("{level_word} {name}"),

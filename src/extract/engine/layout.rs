@@ -21,18 +21,18 @@ impl<'a, 'g> Article<'a, 'g> {
             .get(para_end.saturating_sub(1))
             .map(|x| x.end as usize)
             .unwrap_or(0);
-        let (para_end, bytes) = if self.title_end > 0 {
+        let bytes = if self.title_end > 0 {
             // The title given apart is the headline whatever its shape.
             let end = self.title_end.min(t.len());
-            let b = t.toks.get(end.saturating_sub(1)).map(|x| x.end as usize);
-            (end, b.unwrap_or(0))
+            t.toks
+                .get(end.saturating_sub(1))
+                .map_or(0, |x| x.end as usize)
         } else {
             if ends_with_stop || bytes > 250 || para_end >= t.len() {
                 return;
             }
-            (para_end, bytes)
+            bytes
         };
-        let _ = para_end;
         let title_end_char = self.cursor.span(self.norm, bytes, bytes)[0];
         let (head, body): (Vec<&Fact>, Vec<&Fact>) =
             self.out.iter().partition(|f| f.span[0] < title_end_char);
