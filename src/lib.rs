@@ -5,6 +5,7 @@
 //! `main.rs` only parses the command line and hands over to `cli`.
 
 pub mod alert;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod crawl;

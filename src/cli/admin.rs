@@ -1,7 +1,7 @@
 //! `chiso config check`, `chiso sources` and `chiso db migrate`: looking at and preparing a
 //! deployment before the daemon runs.
 
-use super::context::{load_config, prepare_store, runtime};
+use crate::app::{load_config, prepare_store, runtime};
 use crate::config::{redact_url, Config};
 use std::path::Path;
 use std::process::ExitCode;

@@ -4,8 +4,8 @@
 //! daemon (one pass with `--once`, else until Ctrl-C); `test` sends a made-up sample report to a
 //! channel URL without touching the database.
 
-use super::context::{load_config, prepare_store, runtime};
 use crate::alert::{self, AlertPayload, Delivery, Target};
+use crate::app::{load_config, prepare_store, runtime};
 use crate::config::{redact_url, Config};
 use crate::extract::{Fact, Kind};
 use clap::{Args, Subcommand, ValueEnum};

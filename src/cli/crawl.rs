@@ -1,7 +1,7 @@
 //! `chiso crawl --once` and `chiso run`: the crawler, once or on schedule.
 
-use super::context::{load_config, runtime};
 use super::CrawlArgs;
+use crate::app::{load_config, runtime};
 use std::path::Path;
 use std::process::ExitCode;
 

@@ -5,7 +5,7 @@
 
 mod admin;
 pub mod alerts;
-pub mod context;
+
 mod crawl;
 pub mod extract;
 pub mod reprocess;
@@ -143,7 +143,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => admin::config_check(cli.config.as_deref()),
         Command::Sources => admin::sources(cli.config.as_deref()),
         Command::Demo(args) => {
-            context::runtime()?.block_on(crate::demo::run(args))?;
+            crate::app::runtime()?.block_on(crate::demo::run(args))?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -158,7 +158,7 @@ fn source_selectors(
     let Some(name) = source else {
         return Ok(None);
     };
-    let config = context::load_config(config)?;
+    let config = crate::app::load_config(config)?;
     let src = config.source(name).ok_or_else(|| {
         anyhow::anyhow!(
             "no source named {name:?} in {}; known: {}",

@@ -1,7 +1,7 @@
 //! `chiso reprocess`: re-runs scraping and extraction on stored pages, without the network, so
 //! that an improved extractor (or a source's new selectors) reaches every stored article.
 
-use super::context::{extractor_for, load_config, prepare_store, runtime};
+use crate::app::{extractor_for, load_config, prepare_store, runtime};
 use crate::extract::{ExtractOptions, EXTRACTOR_VERSION};
 use crate::store::{content_hash, NewArticle, ReprocessFilter, SaveStatus};
 use clap::Args;

@@ -2,7 +2,7 @@
 //!
 //! Argument parsing and output only; the meaning lives in `crate::query`.
 
-use super::context::{load_config, open_for_reading, runtime};
+use crate::app::{load_config, open_for_reading, runtime};
 use crate::config::Config;
 use crate::gazetteer::Gazetteer;
 use crate::query::format::{self, Format};

@@ -58,7 +58,7 @@ impl Crawler {
     /// Builds the HTTP client and the extractor for a configuration.
     pub fn new(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
         let fetcher = Fetcher::new(&config.http)?;
-        let extractor = crate::cli::context::extractor_for(config)?;
+        let extractor = crate::app::extractor_for(config)?;
         let instance = crate::store::instance_name();
         Ok(Self {
             config: std::sync::RwLock::new(Arc::new(config.clone())),

@@ -25,7 +25,7 @@ pub mod notify;
 mod signals;
 mod slots;
 
-use crate::cli::context::prepare_store;
+use crate::app::prepare_store;
 use crate::config::Config;
 use crate::crawl::Crawler;
 use crate::store::Store;
@@ -136,7 +136,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         match Config::load(&config.path) {
             Ok(new) => {
                 // Sources are recorded first: a new source's first run claims its row.
-                if let Err(e) = crate::cli::context::sync_sources(store.as_ref(), &new).await {
+                if let Err(e) = crate::app::sync_sources(store.as_ref(), &new).await {
                     tracing::error!("reload: cannot record sources: {e}");
                 }
                 let changes = jobs.sync(&mut scheduler, &new.sources, false).await?;

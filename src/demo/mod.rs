@@ -90,7 +90,7 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<PathBuf> {
             r.source, s.status, s.pages_fetched, s.new_articles, s.facts, s.errors
         );
     }
-    let (store, _) = crate::cli::context::prepare_store(&config).await?;
+    let (store, _) = crate::app::prepare_store(&config).await?;
     let rows = store
         .series(&SeriesFilter {
             area: Some("huyện Thạch Hà".into()),

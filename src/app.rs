@@ -1,4 +1,6 @@
-//! What most commands need first: the configuration, a runtime and an open, migrated store.
+//! Start-up shared by every face, the daemon and the crawler: the configuration, a runtime, an
+//! open and migrated store, the extractor. Below the CLI so that `crawl` and `daemon` never
+//! import it.
 
 use crate::config::Config;
 use crate::gazetteer::Gazetteer;
