@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Memory of the daemon (issue 5): resident memory idle with 12 sources, and peak resident memory
-# during a crawl of 1,000 local articles. Everything runs on 127.0.0.1: a generated CMS-A-like
+# Memory of the daemon (issue 5): resident memory idle with 12 sources, idle after a restart
+# that follows a crawl with 35 sources (issue 13), and peak resident memory during a crawl of
+# 1,000 local articles. Everything runs on 127.0.0.1: a generated CMS-A-like
 # site served by `python3 -m http.server`, a temporary SQLite file.
 #
 #   benches/daemon_memory.sh [path/to/chiso]      (default target/release/chiso; build it first)
@@ -95,7 +96,32 @@ START=$(date +%s.%N)
 END=$(date +%s.%N)
 PEAK=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$WORK/time.txt")
 STORED=$(python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('select count(*) from articles').fetchone()[0], c.execute('select count(*) from facts').fetchone()[0])" "$WORK/crawl.db")
+# 3. A restart after a crawl, with as many sources as config/chiso.toml (35) on the default
+#    schedule: the restarted daemon finds every source's current slot crawled, so it stays idle
+#    (the state of a daemon restarted by systemd between two slots).
+{ header restart; for i in $(seq 1 35); do source_block "r$i" "http://127.0.0.1:$PORT" "0 */30 * * * *"; done; } \
+    | sed 's/^run_at_start = false$/run_at_start = true/' > "$WORK/restart.toml"
+"$BIN" --config "$WORK/restart.toml" crawl --once > /dev/null 2>&1 || true
+"$BIN" --config "$WORK/restart.toml" run 2>/dev/null &
+PID=$!
+sleep 8
+RESTART_RSS=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
+kill -TERM $PID; wait $PID || true
+
+# 4. Idle after this process crawled: the steady state between two slots of a daemon that has
+#    extracted articles (the gazetteer and the extractor's tables are loaded by then).
+{ header steady; source_block steady "http://127.0.0.1:$PORT" "0 0 0 1 1 *"; } \
+    | sed 's/^run_at_start = false$/run_at_start = true/' > "$WORK/steady.toml"
+"$BIN" --config "$WORK/steady.toml" run 2>"$WORK/steady.log" &
+PID=$!
+for _ in $(seq 1 120); do grep -q 'crawl finished' "$WORK/steady.log" && break; sleep 0.5; done
+sleep 5
+STEADY_RSS=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
+kill -TERM $PID; wait $PID || true
+
 printf 'first start (db migrate):    %6.1f MB peak resident\n' "$(echo "$FIRST/1024" | bc -l)"
 printf 'idle, 12 sources:            %6.1f MB resident\n' "$(echo "$IDLE_RSS/1024" | bc -l)"
+printf 'idle after a crawl, restart, 35 sources: %6.1f MB resident\n' "$(echo "$RESTART_RSS/1024" | bc -l)"
+printf 'idle after crawling %d articles:  %6.1f MB resident\n' "$N" "$(echo "$STEADY_RSS/1024" | bc -l)"
 printf 'crawl of %d articles:     %6.1f MB peak resident, %.1f s, stored (articles facts): %s\n' \
     "$N" "$(echo "$PEAK/1024" | bc -l)" "$(echo "$END-$START" | bc -l)" "$STORED"

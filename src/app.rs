@@ -37,7 +37,12 @@ pub async fn prepare_store(config: &Config) -> anyhow::Result<(Arc<dyn Store>, P
     let url = &config.database.url;
     let store = open(url, config.database.max_connections).await?;
     let migrations = migrate(store.as_ref()).await?;
-    let areas = store.load_areas(Gazetteer::embedded().areas()).await?;
+    // The gazetteer is parsed only when the table needs (re)loading: most starts find it loaded.
+    let areas = if store.area_count().await? == Gazetteer::embedded_len() {
+        0
+    } else {
+        store.load_areas(Gazetteer::embedded().areas()).await?
+    };
     sync_sources(store.as_ref(), config).await?;
     Ok((store, Prepared { migrations, areas }))
 }
@@ -122,7 +127,7 @@ pub fn extractor_for(config: &Config) -> anyhow::Result<crate::extract::Extracto
             let taxonomy = Taxonomy::from_file(&path)
                 .map_err(|e| crate::config::ConfigError(format!("extract.indicators: {e}")))?;
             let taxonomy: &'static Taxonomy = Box::leak(Box::new(taxonomy));
-            Ok(Extractor::new(taxonomy, Gazetteer::embedded()))
+            Ok(Extractor::with_taxonomy(taxonomy))
         }
     }
 }

@@ -68,30 +68,56 @@ pub fn vietnam_day<Tz: chrono::TimeZone>(at: chrono::DateTime<Tz>) -> chrono::Na
 
 /// The extraction engine: holds the knowledge bases, reusable across any number of articles and
 /// threads (it keeps no per-article state).
+///
+/// The embedded knowledge bases are parsed on the first article, not when the extractor is
+/// made: a daemon restarted between two slots, or a command that never extracts, does not
+/// carry the gazetteer (about a third of an idle daemon's heap).
 pub struct Extractor<'k> {
-    taxonomy: &'k Taxonomy,
-    gazetteer: &'k Gazetteer,
+    /// `None`: the embedded taxonomy, parsed on first use.
+    taxonomy: Option<&'k Taxonomy>,
+    /// `None`: the embedded gazetteer, parsed on first use.
+    gazetteer: Option<&'k Gazetteer>,
 }
 
 impl<'k> Extractor<'k> {
     /// An extractor over the given taxonomy and gazetteer.
     pub fn new(taxonomy: &'k Taxonomy, gazetteer: &'k Gazetteer) -> Self {
         Extractor {
-            taxonomy,
-            gazetteer,
+            taxonomy: Some(taxonomy),
+            gazetteer: Some(gazetteer),
+        }
+    }
+
+    /// An extractor over the given taxonomy and the embedded gazetteer, parsed on first use.
+    pub fn with_taxonomy(taxonomy: &'k Taxonomy) -> Self {
+        Extractor {
+            taxonomy: Some(taxonomy),
+            gazetteer: None,
         }
     }
 
     /// The facts of one article, in text order. Never panics; time is linear in the input.
     pub fn extract(&self, text: &str, opts: &ExtractOptions) -> Vec<Fact> {
-        engine::run(self.taxonomy, self.gazetteer, text, opts)
+        let taxonomy: &Taxonomy = match self.taxonomy {
+            Some(t) => t,
+            None => Taxonomy::embedded(),
+        };
+        let gazetteer: &Gazetteer = match self.gazetteer {
+            Some(g) => g,
+            None => Gazetteer::embedded(),
+        };
+        engine::run(taxonomy, gazetteer, text, opts)
     }
 }
 
 impl Extractor<'static> {
-    /// An extractor over the taxonomy and gazetteer compiled into the binary.
+    /// An extractor over the taxonomy and gazetteer compiled into the binary (both parsed on
+    /// the first article).
     pub fn embedded() -> Self {
-        Extractor::new(Taxonomy::embedded(), Gazetteer::embedded())
+        Extractor {
+            taxonomy: None,
+            gazetteer: None,
+        }
     }
 }
 

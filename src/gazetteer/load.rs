@@ -242,10 +242,16 @@ fn area_from_row(row: UnitRow, kind: &FileKind) -> Result<Area, String> {
 }
 
 /// Parses all files. `names` are the file names used in errors (a path for `load_dir`).
-pub(crate) fn load(src: &Sources<'_>, names: &[String; 11]) -> Result<Loaded, GazetteerError> {
+/// With `lazy_commune_map` the commune map (the largest file, needed only by
+/// `Gazetteer::former_districts`/`former_communes`) is left unread and `commune_map` is empty.
+pub(crate) fn load(
+    src: &Sources<'_>,
+    names: &[String; 11],
+    lazy_commune_map: bool,
+) -> Result<Loaded, GazetteerError> {
     let mut areas = Vec::with_capacity(16_500);
     let mut province_map = HashMap::new();
-    let mut commune_map: HashMap<String, Vec<OldCommune>> = HashMap::with_capacity(3_400);
+    let mut commune_map: HashMap<String, Vec<OldCommune>> = HashMap::new();
     for (i, text) in src.texts.iter().enumerate() {
         let file = names[i].as_str();
         if let Some(kind) = file_kind(i) {
@@ -271,24 +277,10 @@ pub(crate) fn load(src: &Sources<'_>, names: &[String; 11]) -> Result<Loaded, Ga
                 province_map.insert(v[0].to_string(), v[1].to_string());
                 Ok(())
             })?;
+        } else if lazy_commune_map {
+            // Read on first use: see `Gazetteer::embedded`.
         } else {
-            let cols = ["old_code", "old_district_code", "new_code"];
-            each_row(file, text, &cols, |v, _| {
-                if v[2].is_empty() {
-                    return Err("empty new_code".to_string());
-                }
-                let old = OldCommune {
-                    old_code: v[0].to_string(),
-                    old_district_code: v[1].to_string(),
-                };
-                match commune_map.get_mut(v[2]) {
-                    Some(list) => list.push(old),
-                    None => {
-                        commune_map.insert(v[2].to_string(), vec![old]);
-                    }
-                }
-                Ok(())
-            })?;
+            commune_map = read_commune_map(file, text)?;
         }
     }
     let mut aliases = Vec::with_capacity(1_100);
@@ -313,6 +305,35 @@ pub(crate) fn load(src: &Sources<'_>, names: &[String; 11]) -> Result<Loaded, Ga
         commune_map,
         aliases,
     })
+}
+
+/// Parses `commune_map_2025.csv`: new commune code → the old communes it was made from, in
+/// file order.
+pub(crate) fn read_commune_map(
+    file: &str,
+    text: &str,
+) -> Result<HashMap<String, Vec<OldCommune>>, GazetteerError> {
+    let mut commune_map: HashMap<String, Vec<OldCommune>> = HashMap::with_capacity(3_400);
+    let cols = ["old_code", "old_district_code", "new_code"];
+    each_row(file, text, &cols, |v, _| {
+        if v[2].is_empty() {
+            return Err("empty new_code".to_string());
+        }
+        let old = OldCommune {
+            old_code: v[0].to_string(),
+            old_district_code: v[1].to_string(),
+        };
+        match commune_map.get_mut(v[2]) {
+            Some(list) => list.push(old),
+            None => {
+                commune_map.insert(v[2].to_string(), vec![old]);
+            }
+        }
+        Ok(())
+    })?;
+    commune_map.values_mut().for_each(Vec::shrink_to_fit);
+    commune_map.shrink_to_fit();
+    Ok(commune_map)
 }
 
 /// Parses the `level` column of aliases.csv.

@@ -220,9 +220,22 @@ pub struct Gazetteer {
     province_map: HashMap<String, String>,
     /// New province code → old province codes.
     province_rev: HashMap<String, Vec<String>>,
-    /// New commune code → old communes.
-    commune_map: HashMap<String, Vec<OldCommune>>,
+    /// New commune code → old communes; for the embedded copy read on first use (it is the
+    /// largest file and only `former_districts`/`former_communes` need it: reading it at every
+    /// start cost a third of the gazetteer's start-up).
+    commune_map: OnceLock<HashMap<String, Vec<OldCommune>>>,
+    /// The embedded commune map's text, until it is read.
+    commune_src: Option<&'static str>,
 }
+
+/// `name_key` and `ascii_key` of every embedded unit name and alias, in load order, one
+/// `key\tascii` line each, computed by build.rs.
+const EMBEDDED_KEYS: &str = include_str!(concat!(env!("OUT_DIR"), "/gazetteer_keys.txt"));
+
+include!(concat!(env!("OUT_DIR"), "/gazetteer_units.rs"));
+
+/// Index of `commune_map_2025.csv` in `load::FILES`.
+const COMMUNE_MAP_FILE: usize = 9;
 
 fn slot(era: Era, level: Level) -> usize {
     let e = match era {
@@ -249,11 +262,23 @@ impl Gazetteer {
                 .chain(std::iter::once(&load::ALIASES_FILE))
                 .map(|f| format!("embedded:{f}"))
                 .collect::<Vec<_>>();
-            Self::build(&load::embedded_sources(), names).unwrap_or_else(|e| {
-                tracing::error!(error = %e, "embedded gazetteer does not parse");
-                Gazetteer::empty()
-            })
+            let src = load::embedded_sources();
+            Self::build(&src, names, true, Some(EMBEDDED_KEYS))
+                .map(|mut g| {
+                    g.commune_src = Some(src.texts[COMMUNE_MAP_FILE]);
+                    g
+                })
+                .unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "embedded gazetteer does not parse");
+                    Gazetteer::empty()
+                })
         })
+    }
+
+    /// The number of units of the embedded gazetteer (`areas().len()`), known without parsing
+    /// it (counted by build.rs).
+    pub fn embedded_len() -> usize {
+        EMBEDDED_UNITS
     }
 
     /// Loads a user-supplied copy of `data/gazetteer/` (same file names), so the data can be
@@ -279,7 +304,7 @@ impl Gazetteer {
             texts,
             aliases: owned[10].as_str(),
         };
-        Self::build(&src, names)
+        Self::build(&src, names, false, None)
     }
 
     fn empty() -> Gazetteer {
@@ -290,18 +315,24 @@ impl Gazetteer {
             by_ascii: HashMap::new(),
             province_map: HashMap::new(),
             province_rev: HashMap::new(),
-            commune_map: HashMap::new(),
+            commune_map: OnceLock::new(),
+            commune_src: None,
         }
     }
 
     /// Parses the sources and builds every index.
-    fn build(src: &load::Sources<'_>, names: Vec<String>) -> Result<Gazetteer, GazetteerError> {
+    fn build(
+        src: &load::Sources<'_>,
+        names: Vec<String>,
+        lazy_commune_map: bool,
+        precomputed_keys: Option<&str>,
+    ) -> Result<Gazetteer, GazetteerError> {
         let names: [String; 11] = names.try_into().map_err(|_| GazetteerError::Invalid {
             file: String::new(),
             line: 0,
             message: "internal: wrong number of gazetteer files".to_string(),
         })?;
-        let loaded = load::load(src, &names)?;
+        let loaded = load::load(src, &names, lazy_commune_map)?;
         let mut g = Gazetteer::empty();
         g.areas = loaded.areas;
         g.by_name.reserve(g.areas.len());
@@ -319,9 +350,15 @@ impl Gazetteer {
                 }
             }
         }
+        // Keys computed by build.rs for the embedded copy, when they line up with what was read.
+        let mut keys = precomputed_keys
+            .filter(|k| k.lines().count() == g.areas.len() + loaded.aliases.len())
+            .map(|k| k.lines().map(|l| l.split_once('\t').unwrap_or((l, l))));
         for i in 0..g.areas.len() {
-            let key = name_key(&g.areas[i].name);
-            g.add_name(key, i);
+            match keys.as_mut().and_then(Iterator::next) {
+                Some((key, ascii)) => g.add_keys(key.to_string(), ascii.to_string(), i),
+                None => g.add_name(name_key(&g.areas[i].name), i),
+            }
         }
         for (row, file, line) in loaded.aliases {
             let (Some(level), Some(era)) =
@@ -349,7 +386,10 @@ impl Gazetteer {
                     ),
                 });
             };
-            g.add_name(name_key(&row.alias), i);
+            match keys.as_mut().and_then(Iterator::next) {
+                Some((key, ascii)) => g.add_keys(key.to_string(), ascii.to_string(), i),
+                None => g.add_name(name_key(&row.alias), i),
+            }
         }
         for (old, new) in &loaded.province_map {
             g.province_rev
@@ -361,7 +401,9 @@ impl Gazetteer {
             olds.sort();
         }
         g.province_map = loaded.province_map;
-        g.commune_map = loaded.commune_map;
+        if !lazy_commune_map {
+            let _ = g.commune_map.set(loaded.commune_map);
+        }
         g.shrink();
         Ok(g)
     }
@@ -392,14 +434,17 @@ impl Gazetteer {
             m.shrink_to_fit();
         }
         self.province_rev.values_mut().for_each(Vec::shrink_to_fit);
-        self.commune_map.values_mut().for_each(Vec::shrink_to_fit);
-        self.commune_map.shrink_to_fit();
     }
 
     /// Indexes one spelling of area `i` under its name key and its ASCII key.
     fn add_name(&mut self, key: String, i: usize) {
-        let idx = u32::try_from(i).unwrap_or(u32::MAX);
         let ascii = ascii_key(&key);
+        self.add_keys(key, ascii, i);
+    }
+
+    /// Indexes area `i` under a name key and its ASCII key.
+    fn add_keys(&mut self, key: String, ascii: String, i: usize) {
+        let idx = u32::try_from(i).unwrap_or(u32::MAX);
         let v = self.by_ascii.entry(ascii).or_default();
         if !v.contains(&idx) {
             v.push(idx);
@@ -502,10 +547,25 @@ impl Gazetteer {
         if commune_2025.era != Era::Post2025 || commune_2025.level != Level::Commune {
             return &[];
         }
-        self.commune_map
+        self.commune_map()
             .get(&commune_2025.code)
             .map(Vec::as_slice)
             .unwrap_or(&[])
+    }
+
+    /// The commune map, read now if it was left for first use. The embedded file is checked by
+    /// the test suite; should it not parse, the error is logged and the map is empty.
+    fn commune_map(&self) -> &HashMap<String, Vec<OldCommune>> {
+        self.commune_map.get_or_init(|| {
+            let Some(text) = self.commune_src else {
+                return HashMap::new();
+            };
+            let file = format!("embedded:{}", load::FILES[COMMUNE_MAP_FILE]);
+            load::read_commune_map(&file, text).unwrap_or_else(|e| {
+                tracing::error!(error = %e, "embedded commune map does not parse");
+                HashMap::new()
+            })
+        })
     }
 
     /// Is `key` — a `text::name_key`, without type word — the name or alias of any unit of
@@ -523,4 +583,46 @@ fn code_number(code: &str) -> Option<u32> {
         return None;
     }
     code.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The embedded commune map is read on first use, so its parse is checked here rather
+    /// than at every start.
+    #[test]
+    fn embedded_commune_map_parses_and_is_read_on_first_use() {
+        let src = load::embedded_sources();
+        let map = load::read_commune_map("embedded", src.texts[COMMUNE_MAP_FILE])
+            .expect("embedded commune map parses");
+        assert!(map.len() > 3_000, "{} new communes", map.len());
+        let g = Gazetteer::embedded();
+        let ba_dinh = g
+            .get(Era::Post2025, Level::Commune, "00004")
+            .expect("phường Ba Đình");
+        assert!(!g.former_communes(ba_dinh).is_empty());
+        assert!(g.commune_map.get().is_some());
+    }
+
+    /// build.rs keys every embedded name with the code of `text`; check it line by line.
+    #[test]
+    fn precomputed_keys_are_the_keys_of_the_embedded_names() {
+        let g = Gazetteer::embedded();
+        let lines: Vec<&str> = EMBEDDED_KEYS.lines().collect();
+        assert!(lines.len() > g.areas().len(), "aliases follow the units");
+        assert_eq!(Gazetteer::embedded_len(), g.areas().len());
+        for (a, line) in g.areas().iter().zip(&lines) {
+            let key = name_key(&a.name);
+            assert_eq!(
+                *line,
+                format!("{key}\t{}", ascii_key(&key)),
+                "{}",
+                a.full_name
+            );
+        }
+        for key in lines.iter().filter_map(|l| l.split('\t').next()) {
+            assert!(g.is_area_name(key), "{key}");
+        }
+    }
 }

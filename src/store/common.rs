@@ -250,6 +250,13 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn area_count(&self) -> Result<usize, $crate::store::StoreError> {
+                let (have,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM areas")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(usize::try_from(have).unwrap_or(0))
+            }
+
             async fn load_areas(
                 &self,
                 areas: &[$crate::gazetteer::Area],

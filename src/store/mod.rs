@@ -107,6 +107,10 @@ pub trait Store: AlertStore + LeaseStore + QueryStore + Send + Sync {
     /// Returns the number of rows inserted (0 when already loaded).
     async fn load_areas(&self, areas: &[Area]) -> Result<usize, StoreError>;
 
+    /// The number of rows in `areas`: compared with `Gazetteer::embedded_len` at start-up, so
+    /// that a process which finds them loaded does not parse the gazetteer for that.
+    async fn area_count(&self) -> Result<usize, StoreError>;
+
     /// Which of these canonical URLs are already stored.
     async fn known_urls(&self, urls: &[String]) -> Result<HashSet<String>, StoreError>;
 
