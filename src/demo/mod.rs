@@ -46,6 +46,7 @@ fn demo_source(base: &str) -> SourceConfig {
                 "figcaption".into(),
             ],
         }),
+        archive_url: None,
         enabled: true,
     }
 }

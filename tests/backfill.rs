@@ -1,0 +1,429 @@
+//! `chiso backfill` through the binary against a local site with three years of history (a
+//! monthly sitemap index, a deep paginated listing with dates, a short feed): a one-year backfill
+//! stores exactly that year's articles (by the publication day in Asia/Ho_Chi_Minh) with their
+//! facts and fetches no article page outside the year; a second run fetches no article page; a
+//! run killed with SIGKILL at about 40 % and started again stores everything exactly once without
+//! fetching again what it stored; two requests to the host are never closer than
+//! `min_interval_ms`; `crawl --once` afterwards fetches no article page; bad arguments exit 2
+//! naming the flag or the source. The server counts requests per path.
+
+#[path = "fixtures/backfill/archive.rs"]
+mod archive;
+mod support;
+
+use archive::Entry;
+use sqlx::SqlitePool;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+use support::server::{Recorded, TestServer};
+
+async fn chiso(config: &Path, args: &[&str]) -> Output {
+    let config = config.to_path_buf();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_chiso"))
+            .arg("--config")
+            .arg(&config)
+            .args(&args)
+            .env_remove("CHISO_DATABASE_URL")
+            .env("RUST_LOG", "info")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn setup(dir: &Path, server: &TestServer, interval_ms: u64, lease_s: u64) -> (PathBuf, PathBuf) {
+    let db = dir.join("chiso.db");
+    let config = dir.join("chiso.toml");
+    std::fs::write(
+        &config,
+        archive::config(
+            &db,
+            interval_ms,
+            lease_s,
+            &[archive::source("luutru", &server.base())],
+        ),
+    )
+    .unwrap();
+    (config, db)
+}
+
+async fn pool(db: &Path) -> SqlitePool {
+    SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display()))
+        .await
+        .unwrap()
+}
+
+/// Stored article paths with their publication time, and the number of facts.
+async fn stored(db: &Path) -> (HashMap<String, String>, i64) {
+    let pool = pool(db).await;
+    let rows: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT url, published_at FROM articles")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let facts: (i64,) = sqlx::query_as("SELECT count(*) FROM facts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let paths = rows
+        .into_iter()
+        .map(|(u, p)| {
+            let path = url::Url::parse(&u).unwrap().path().to_string();
+            (path, p.unwrap_or_default())
+        })
+        .collect();
+    (paths, facts.0)
+}
+
+fn article_requests(log: &[Recorded]) -> Vec<String> {
+    log.iter()
+        .filter(|r| r.path.ends_with(".html"))
+        .map(|r| r.path.clone())
+        .collect()
+}
+
+fn paths_of(entries: &[&Entry]) -> HashSet<String> {
+    entries.iter().map(|e| e.path()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_year_backfill_stores_that_year_only_and_a_second_run_fetches_no_article() {
+    let server = TestServer::start_on("127.0.0.5").await;
+    let all = archive::entries(2023, 2025, 7);
+    archive::serve(&server, &all);
+    let dir = tempfile::tempdir().unwrap();
+    let interval = 60;
+    let (config, db) = setup(dir.path(), &server, interval, 3);
+
+    let out = chiso(
+        &config,
+        &[
+            "backfill",
+            "--source",
+            "luutru",
+            "--since",
+            "2024-01-01",
+            "--until",
+            "2024-12-31",
+        ],
+    )
+    .await;
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "stdout:\n{stdout}\nstderr:\n{stderr}");
+
+    // Exactly the articles of 2024 by their day in Vietnam: the one at 00:15 on 1 January 2024
+    // (31 December in UTC) in, the one at 23:30 on 31 December 2023 out.
+    let year: Vec<&Entry> = all.iter().filter(|e| e.year() == 2024).collect();
+    let (got, facts) = stored(&db).await;
+    let got_paths: HashSet<String> = got.keys().cloned().collect();
+    assert_eq!(got_paths, paths_of(&year), "stdout:\n{stdout}");
+    assert!(year.iter().any(|e| e.at == (2024, 1, 1, 0, 15)));
+    for e in &year {
+        assert_eq!(got[&e.path()], e.published(), "{}", e.path());
+    }
+    assert_eq!(facts, 2 * year.len() as i64, "two facts per article");
+
+    // No article page outside the year was fetched (sitemap children named for other months
+    // skipped unread, listing links dated outside the year skipped), none twice.
+    let first_log = server.requests();
+    let fetched = article_requests(&first_log);
+    let outside: Vec<&String> = fetched
+        .iter()
+        .filter(|p| !paths_of(&year).contains(*p))
+        .collect();
+    assert!(outside.is_empty(), "fetched outside 2024: {outside:?}");
+    assert_eq!(fetched.len(), year.len(), "each article page once");
+    // Sitemap children of 2023 and 2025 were never read.
+    for r in &first_log {
+        assert!(
+            !r.path.starts_with("/sitemaps/news-2023-")
+                && !r.path.starts_with("/sitemaps/news-2025-"),
+            "read {}",
+            r.path
+        );
+    }
+    // No alert rows (no channel is configured either; the outbox stays empty).
+    let p = pool(&db).await;
+    let alerts: (i64,) = sqlx::query_as("SELECT count(*) FROM alerts")
+        .fetch_one(&p)
+        .await
+        .unwrap();
+    assert_eq!(alerts.0, 0);
+    p.close().await;
+
+    // Politeness: never two requests to the host closer than min_interval_ms (with the same
+    // scheduling slack as the crawl test, between the limiter's instant and the arrival).
+    let slack = Duration::from_millis(15);
+    for pair in first_log.windows(2) {
+        let gap = pair[1].at - pair[0].at;
+        assert!(
+            gap + slack >= Duration::from_millis(interval),
+            "{} then {} only {gap:?} apart",
+            pair[0].path,
+            pair[1].path
+        );
+    }
+
+    // A second run fetches no article page and stores nothing new.
+    let out = chiso(
+        &config,
+        &[
+            "backfill",
+            "--source",
+            "luutru",
+            "--since",
+            "2024-01-01",
+            "--until",
+            "2024-12-31",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let second: Vec<Recorded> = server.requests()[first_log.len()..].to_vec();
+    assert!(
+        article_requests(&second).is_empty(),
+        "{:?}",
+        article_requests(&second)
+    );
+    assert!(
+        second.iter().all(|r| !r.path.starts_with("/sitemaps/")),
+        "sitemap children read to the end are not read again: {:?}",
+        second.iter().map(|r| &r.path).collect::<Vec<_>>()
+    );
+    assert_eq!(stored(&db).await.0.len(), year.len());
+
+    // The rest of the history (2025), then a crawl: it finds everything its feed, sitemap and
+    // listing name stored and fetches no article page.
+    let out = chiso(
+        &config,
+        &[
+            "backfill",
+            "--source",
+            "luutru",
+            "--since",
+            "2025-01-01",
+            "--until",
+            "2025-12-31",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let before_crawl = server.requests().len();
+    let out = chiso(&config, &["crawl", "--once", "--source", "luutru"]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let crawl_log: Vec<Recorded> = server.requests()[before_crawl..].to_vec();
+    assert!(crawl_log.iter().any(|r| r.path == "/sitemap.xml"));
+    assert!(
+        article_requests(&crawl_log).is_empty(),
+        "{:?}",
+        article_requests(&crawl_log)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_counts_articles_per_month_without_fetching_them() {
+    let server = TestServer::start_on("127.0.0.6").await;
+    let all = archive::entries(2023, 2025, 7);
+    archive::serve(&server, &all);
+    let dir = tempfile::tempdir().unwrap();
+    let (config, db) = setup(dir.path(), &server, 0, 3);
+    let out = chiso(
+        &config,
+        &[
+            "backfill",
+            "--source",
+            "luutru",
+            "--since",
+            "2024-03-01",
+            "--until",
+            "2024-04-30",
+            "--dry-run",
+        ],
+    )
+    .await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}\n{}", stdout, text(&out.stderr));
+    assert!(article_requests(&server.requests()).is_empty());
+    for month in ["2024-03", "2024-04"] {
+        let n = all
+            .iter()
+            .filter(|e| format!("{:04}-{:02}", e.at.0, e.at.1) == month)
+            .count();
+        assert!(
+            stdout.lines().any(|l| l.trim() == format!("{month}  {n}")),
+            "{month} {n}:\n{stdout}"
+        );
+    }
+    assert!(!stdout.contains("2024-05"), "{stdout}");
+    assert!(stored(&db).await.0.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backfill_killed_at_40_percent_resumes_and_stores_everything_once() {
+    let server = TestServer::start_on("127.0.0.7").await;
+    let all = archive::entries(2023, 2025, 9);
+    archive::serve(&server, &all);
+    let dir = tempfile::tempdir().unwrap();
+    let (config, db) = setup(dir.path(), &server, 25, 3);
+    let args = [
+        "--config",
+        config.to_str().unwrap(),
+        "backfill",
+        "--source",
+        "luutru",
+        "--since",
+        "2023-01-01",
+        "--until",
+        "2025-12-31",
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chiso"))
+        .args(args)
+        .env_remove("CHISO_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it (SIGKILL, no chance to clean up) once about 40 % of the articles are stored.
+    let target = all.len() * 2 / 5;
+    let mut reached = false;
+    for _ in 0..6000 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        if !db.exists() {
+            continue;
+        }
+        let Ok(p) = SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display())).await else {
+            continue;
+        };
+        let n: Result<(i64,), _> = sqlx::query_as("SELECT count(*) FROM articles")
+            .fetch_one(&p)
+            .await;
+        p.close().await;
+        if n.is_ok_and(|(n,)| n as usize >= target) {
+            reached = true;
+            break;
+        }
+    }
+    // SIGKILL (also when the target was never reached, so that no process outlives the test).
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(reached, "the stored count never reached {target}");
+    let at_kill = stored(&db).await.0;
+    assert!(at_kill.len() >= target, "the run was not killed midway");
+    assert!(
+        at_kill.len() < all.len(),
+        "killed too late: {}",
+        at_kill.len()
+    );
+    let before_restart = server.requests().len();
+
+    // The same command again: it waits for the dead process's lease to expire, then continues.
+    let owned: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_chiso"))
+            .args(owned)
+            .env_remove("CHISO_DATABASE_URL")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+
+    let (got, facts) = stored(&db).await;
+    let want: HashSet<String> = all.iter().map(Entry::path).collect();
+    assert_eq!(got.keys().cloned().collect::<HashSet<_>>(), want);
+    assert_eq!(
+        facts,
+        2 * all.len() as i64,
+        "every article's facts stored once"
+    );
+    // Nothing stored before the kill was fetched again.
+    let again = article_requests(&server.requests()[before_restart..]);
+    let refetched: Vec<&String> = again.iter().filter(|p| at_kill.contains_key(*p)).collect();
+    assert!(
+        refetched.is_empty(),
+        "fetched again after the restart: {refetched:?}"
+    );
+    // Over both runs, every article page was fetched once, but for at most the one in flight.
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for p in article_requests(&server.requests()) {
+        *count.entry(p).or_default() += 1;
+    }
+    let twice: Vec<_> = count.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.len() <= 1, "{twice:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_arguments_exit_2_naming_the_flag_or_the_source() {
+    let server = TestServer::start_on("127.0.0.8").await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chiso.db");
+    let config = dir.path().join("chiso.toml");
+    let off = archive::source("eteint", &server.base()).replace(
+        "max_listing_pages = 1\n",
+        "max_listing_pages = 1\nenabled = false\n",
+    );
+    std::fs::write(
+        &config,
+        archive::config(&db, 0, 3, &[archive::source("luutru", &server.base()), off]),
+    )
+    .unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (&["--source", "luutru", "--since", "2024-13-01"], "--since"),
+        (
+            &[
+                "--source",
+                "luutru",
+                "--since",
+                "2024-01-01",
+                "--until",
+                "31/12/2024",
+            ],
+            "--until",
+        ),
+        (
+            &[
+                "--source",
+                "luutru",
+                "--since",
+                "2024-06-01",
+                "--until",
+                "2024-05-31",
+            ],
+            "--until 2024-05-31 is before --since 2024-06-01",
+        ),
+        (
+            &["--source", "khongco", "--since", "2024-01-01"],
+            "\"khongco\"",
+        ),
+        (
+            &["--source", "eteint", "--since", "2024-01-01"],
+            "\"eteint\" is disabled",
+        ),
+        (&["--since", "2024-01-01"], "--source NAME or --all"),
+    ];
+    for (args, needle) in cases {
+        let mut full = vec!["backfill"];
+        full.extend_from_slice(args);
+        let out = chiso(&config, &full).await;
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+    assert!(server.requests().is_empty());
+}
