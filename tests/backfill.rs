@@ -9,6 +9,7 @@
 
 #[path = "fixtures/backfill/archive.rs"]
 mod archive;
+mod db_support;
 mod support;
 
 use archive::Entry;
@@ -426,4 +427,65 @@ async fn bad_arguments_exit_2_naming_the_flag_or_the_source() {
         assert!(stderr.contains(needle), "{args:?}: {stderr}");
     }
     assert!(server.requests().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_a_backfill_stores_its_range_and_a_second_run_fetches_no_article() {
+    let Some(url) = db_support::postgres_url("backfill_range").await else {
+        return;
+    };
+    let server = TestServer::start_on("127.0.0.9").await;
+    let all = archive::entries(2023, 2025, 14);
+    archive::serve(&server, &all);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("chiso.toml");
+    let text_config = archive::config(
+        Path::new("unused.db"),
+        0,
+        3,
+        &[archive::source("luutru", &server.base())],
+    )
+    .replace("url = \"sqlite://unused.db\"", &format!("url = \"{url}\""));
+    std::fs::write(&config, text_config).unwrap();
+    let args = [
+        "backfill",
+        "--source",
+        "luutru",
+        "--since",
+        "2025-01-01",
+        "--until",
+        "2025-12-31",
+    ];
+    let out = chiso(&config, &args).await;
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let first = server.requests().len();
+    let out = chiso(&config, &args).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(article_requests(&server.requests()[first..]).is_empty());
+
+    let pool = sqlx::PgPool::connect(&url).await.unwrap();
+    let urls: Vec<(String,)> = sqlx::query_as("SELECT url FROM articles")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let got: HashSet<String> = urls
+        .into_iter()
+        .map(|(u,)| url::Url::parse(&u).unwrap().path().to_string())
+        .collect();
+    let year: Vec<&Entry> = all.iter().filter(|e| e.year() == 2025).collect();
+    assert_eq!(got, paths_of(&year));
+    let done: (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM backfill_progress WHERE source = 'luutru' \
+         AND range_since = '2025-01-01' AND range_until = '2025-12-31'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(done.0 >= 12, "twelve monthly children at least: {}", done.0);
+    pool.close().await;
 }
