@@ -5,7 +5,9 @@
 //! run killed with SIGKILL at about 40 % and started again stores everything exactly once without
 //! fetching again what it stored; two requests to the host are never closer than
 //! `min_interval_ms`; `crawl --once` afterwards fetches no article page; bad arguments exit 2
-//! naming the flag or the source. The server counts requests per path.
+//! naming the flag or the source; beside a running `chiso run` on the same database (which finds
+//! the source leased and leaves it), no page is requested twice; the same on PostgreSQL. The
+//! server counts requests per path.
 
 #[path = "fixtures/backfill/archive.rs"]
 mod archive;
@@ -488,4 +490,88 @@ async fn on_postgres_a_backfill_stores_its_range_and_a_second_run_fetches_no_art
     .unwrap();
     assert!(done.0 >= 12, "twelve monthly children at least: {}", done.0);
     pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backfill_beside_a_running_daemon_never_doubles_a_request() {
+    let server = TestServer::start_on("127.0.0.10").await;
+    let all = archive::entries(2023, 2025, 9);
+    archive::serve(&server, &all);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chiso.db");
+    let config = dir.path().join("chiso.toml");
+    // The daemon crawls the source at start and every two seconds on the same SQLite file.
+    let source = archive::source("luutru", &server.base()).replace(
+        "max_listing_pages = 1\n",
+        "max_listing_pages = 1\nschedule = \"*/2 * * * * *\"\n",
+    );
+    let text_config = archive::config(&db, 20, 3, &[source])
+        .replace(
+            "[schedule]\n",
+            "[schedule]\njitter_s = 0\nbackoff_base_s = 1\n",
+        )
+        .replacen("[[source]]", "[daemon]\nlisten = \"\"\n\n[[source]]", 1);
+    std::fs::write(&config, text_config).unwrap();
+    let log = std::fs::File::create(dir.path().join("daemon.log")).unwrap();
+    let mut daemon = Command::new(env!("CARGO_BIN_EXE_chiso"))
+        .arg("--config")
+        .arg(&config)
+        .arg("run")
+        .env_remove("CHISO_DATABASE_URL")
+        .env("RUST_LOG", "chiso=debug")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let out = chiso(
+        &config,
+        &[
+            "backfill",
+            "--source",
+            "luutru",
+            "--since",
+            "2023-01-01",
+            "--until",
+            "2025-12-31",
+        ],
+    )
+    .await;
+    // A few ticks of the daemon after the backfill gave the lease back.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let _ = daemon.kill();
+    let _ = daemon.wait();
+    let daemon_log = std::fs::read_to_string(dir.path().join("daemon.log")).unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}\ndaemon:\n{daemon_log}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+
+    let (got, _) = stored(&db).await;
+    assert_eq!(got.len(), all.len(), "daemon:\n{daemon_log}");
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for p in article_requests(&server.requests()) {
+        *count.entry(p).or_default() += 1;
+    }
+    let twice: Vec<_> = count.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(
+        twice.is_empty(),
+        "fetched twice: {twice:?}\ndaemon:\n{daemon_log}"
+    );
+    // The daemon did work on the same database meanwhile.
+    let p = pool(&db).await;
+    let runs: (i64,) = sqlx::query_as("SELECT count(*) FROM crawl_runs WHERE source = 'luutru'")
+        .fetch_one(&p)
+        .await
+        .unwrap();
+    p.close().await;
+    assert!(runs.0 >= 1, "daemon:\n{daemon_log}");
+    // The backfill (at least 20 ms × some 170 requests) outlasted a two-second tick, which found
+    // the source leased and left it.
+    assert!(
+        daemon_log.contains("slot left to another instance"),
+        "daemon:\n{daemon_log}"
+    );
 }
