@@ -575,3 +575,47 @@ async fn a_backfill_beside_a_running_daemon_never_doubles_a_request() {
         "daemon:\n{daemon_log}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_stored_under_another_canonical_url_are_not_fetched_again() {
+    let server = TestServer::start_on("127.0.0.11").await;
+    let all = archive::entries(2024, 2025, 14);
+    // Only the listing, which links a second URL of each article (`/m/...`); the page's
+    // canonical link names the first.
+    archive::serve_with(&server, &all, "/m");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chiso.db");
+    let config = dir.path().join("chiso.toml");
+    let source = archive::source("luutru", &server.base())
+        .replace("feeds = [\"/rss/home.rss\"]\n", "")
+        .replace("sitemaps = [\"/sitemap.xml\"]\n", "");
+    std::fs::write(&config, archive::config(&db, 0, 3, &[source])).unwrap();
+    let args = [
+        "backfill",
+        "--source",
+        "luutru",
+        "--since",
+        "2025-01-01",
+        "--until",
+        "2025-12-31",
+    ];
+    let out = chiso(&config, &args).await;
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let (got, _) = stored(&db).await;
+    let year: Vec<&Entry> = all.iter().filter(|e| e.year() == 2025).collect();
+    assert_eq!(got.keys().cloned().collect::<HashSet<_>>(), paths_of(&year));
+    let first = server.requests().len();
+    assert!(article_requests(&server.requests())
+        .iter()
+        .all(|p| p.starts_with("/m/")));
+
+    let out = chiso(&config, &args).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let again = article_requests(&server.requests()[first..]);
+    assert!(again.is_empty(), "{again:?}");
+}

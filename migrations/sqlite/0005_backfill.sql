@@ -17,13 +17,15 @@ CREATE TABLE backfill_progress (
     PRIMARY KEY (source, range_since, range_until, document)
 );
 
--- Article pages a backfill fetched and did not store because their publication day (in
--- Asia/Ho_Chi_Minh) fell outside its range, or they had none: a later run does not fetch them
--- again unless its range holds that day.
+-- Article pages a backfill fetched and did not store under their own URL: their publication day
+-- (in Asia/Ho_Chi_Minh) fell outside its range, or they had none (a later run does not fetch them
+-- again unless its range holds that day), or the page was stored under another canonical URL
+-- (`stored_as`: a later run knows it as stored).
 CREATE TABLE backfill_skipped (
     url         TEXT PRIMARY KEY,
     source      TEXT NOT NULL REFERENCES sources(name),
     published   TEXT,              -- YYYY-MM-DD, NULL when the page gave no date
+    stored_as   TEXT,              -- the canonical URL the article is stored under
     seen_at     TEXT NOT NULL
 );
 CREATE INDEX backfill_skipped_source ON backfill_skipped(source);

@@ -6,7 +6,7 @@ use super::Item;
 use crate::crawl::MIN_BODY_CHARS;
 use crate::discover::{self, ArticleFilter};
 use crate::extract::{vietnam_day, ExtractOptions, EXTRACTOR_VERSION};
-use crate::store::{NewArticle, SaveStatus};
+use crate::store::{NewArticle, SaveStatus, SkippedPage};
 use chrono::{NaiveDate, Utc};
 use url::Url;
 
@@ -53,18 +53,18 @@ impl Walk<'_> {
         let published = article.published.or(item.candidate.published);
         let day = published.map(vietnam_day);
         if key != url.as_str() && self.known.contains(&key) {
-            self.known.insert(url.to_string());
+            self.remember_alias(url, &key, day).await;
             self.report.known += 1;
             return day.map_or(Outcome::SetAside(None), Outcome::Stored);
         }
         let Some(day) = day.filter(|d| self.opts.range.contains(*d)) else {
             self.report.set_aside += 1;
-            if let Err(e) = self
-                .bf
-                .store
-                .mark_backfill_skipped(&src.name, url.as_str(), day)
-                .await
-            {
+            let page = SkippedPage {
+                url: url.to_string(),
+                published: day,
+                stored_as: None,
+            };
+            if let Err(e) = self.bf.store.mark_backfill_skipped(&src.name, &page).await {
                 self.report.error(format!("{url}: cannot record: {e}"));
             }
             self.skipped.insert(url.to_string(), day);
@@ -105,8 +105,10 @@ impl Walk<'_> {
                 } else {
                     self.report.known += 1;
                 }
+                if key != url.as_str() {
+                    self.remember_alias(url, &key, Some(day)).await;
+                }
                 self.known.insert(key);
-                self.known.insert(url.to_string());
                 Outcome::Stored(day)
             }
             Err(e) => {
@@ -114,6 +116,25 @@ impl Walk<'_> {
                 self.report.error(format!("{url}: cannot store: {e}"));
                 Outcome::Failed
             }
+        }
+    }
+
+    /// Remembers that the page at `url` is stored under `key` (its canonical link names another
+    /// URL), so that no later run fetches it again to find that out.
+    async fn remember_alias(&mut self, url: &Url, key: &str, day: Option<NaiveDate>) {
+        self.known.insert(url.to_string());
+        let page = SkippedPage {
+            url: url.to_string(),
+            published: day,
+            stored_as: Some(key.to_string()),
+        };
+        if let Err(e) = self
+            .bf
+            .store
+            .mark_backfill_skipped(&self.src.name, &page)
+            .await
+        {
+            self.report.error(format!("{url}: cannot record: {e}"));
         }
     }
 }

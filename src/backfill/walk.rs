@@ -144,12 +144,16 @@ pub(crate) async fn run(
     let filter = ArticleFilter::new(src)?;
     let store = &bf.store;
     let range = opts.range;
-    let known = store.source_urls(&src.name).await?;
-    let skipped: HashMap<String, Option<NaiveDate>> = store
-        .backfill_skipped(&src.name)
-        .await?
-        .into_iter()
-        .collect();
+    let mut known = store.source_urls(&src.name).await?;
+    let mut skipped: HashMap<String, Option<NaiveDate>> = HashMap::new();
+    for page in store.backfill_skipped(&src.name).await? {
+        // A page stored under another canonical URL is as good as stored.
+        if page.stored_as.is_some() {
+            known.insert(page.url);
+        } else {
+            skipped.insert(page.url, page.published);
+        }
+    }
     let done: HashMap<String, DoneDocument> = if opts.dry_run {
         HashMap::new()
     } else {

@@ -1,5 +1,5 @@
 //! What `chiso backfill` remembers between runs: documents read to the end (`backfill_progress`)
-//! and article pages fetched but left out of a range (`backfill_skipped`).
+//! and article pages fetched but not stored under their own URL (`backfill_skipped`).
 //!
 //! Shared by both backends like `leases.rs`: [`impl_backfill_store!`] generates the
 //! implementation for each backend struct (invoked in `sqlite.rs` and `postgres.rs`). Days are
@@ -23,6 +23,17 @@ pub struct DoneDocument {
     pub newest_day: Option<NaiveDate>,
 }
 
+/// An article page a backfill fetched and did not store under its own URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedPage {
+    /// The URL fetched.
+    pub url: String,
+    /// Its publication day; `None` when it gave none.
+    pub published: Option<NaiveDate>,
+    /// The canonical URL it is stored under, when it was in the range but named another URL.
+    pub stored_as: Option<String>,
+}
+
 /// The progress of backfills, per source and range.
 #[async_trait]
 pub trait BackfillStore: Send + Sync {
@@ -43,19 +54,14 @@ pub trait BackfillStore: Send + Sync {
         doc: &DoneDocument,
     ) -> Result<(), StoreError>;
 
-    /// Article pages of `source` fetched and left out of a range, with their publication day
-    /// (`None`: the page gave none).
-    async fn backfill_skipped(
-        &self,
-        source: &str,
-    ) -> Result<Vec<(String, Option<NaiveDate>)>, StoreError>;
+    /// Article pages of `source` fetched and not stored under their own URL.
+    async fn backfill_skipped(&self, source: &str) -> Result<Vec<SkippedPage>, StoreError>;
 
-    /// Records an article page left out of a range.
+    /// Records an article page left out of a range, or stored under another URL.
     async fn mark_backfill_skipped(
         &self,
         source: &str,
-        url: &str,
-        published: Option<NaiveDate>,
+        page: &SkippedPage,
     ) -> Result<(), StoreError>;
 }
 
@@ -82,9 +88,13 @@ pub(super) fn done_row(
 
 /// Converts a stored row; used by the macro.
 pub(super) fn skipped_row(
-    (url, published): (String, Option<String>),
-) -> (String, Option<NaiveDate>) {
-    (url, day(published))
+    (url, published, stored_as): (String, Option<String>, Option<String>),
+) -> SkippedPage {
+    SkippedPage {
+        url,
+        published: day(published),
+        stored_as,
+    }
 }
 
 /// Implements [`BackfillStore`] for a backend struct with a `pool` field of the given database.
@@ -144,10 +154,9 @@ macro_rules! impl_backfill_store {
             async fn backfill_skipped(
                 &self,
                 source: &str,
-            ) -> Result<Vec<(String, Option<chrono::NaiveDate>)>, $crate::store::StoreError>
-            {
-                let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-                    "SELECT url, published FROM backfill_skipped WHERE source = $1",
+            ) -> Result<Vec<$crate::store::SkippedPage>, $crate::store::StoreError> {
+                let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+                    "SELECT url, published, stored_as FROM backfill_skipped WHERE source = $1",
                 )
                 .bind(source)
                 .fetch_all(&self.pool)
@@ -161,18 +170,18 @@ macro_rules! impl_backfill_store {
             async fn mark_backfill_skipped(
                 &self,
                 source: &str,
-                url: &str,
-                published: Option<chrono::NaiveDate>,
+                page: &$crate::store::SkippedPage,
             ) -> Result<(), $crate::store::StoreError> {
                 sqlx::query(
-                    "INSERT INTO backfill_skipped (url, source, published, seen_at) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (url) DO UPDATE SET \
+                    "INSERT INTO backfill_skipped (url, source, published, stored_as, seen_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (url) DO UPDATE SET \
                      source = excluded.source, published = excluded.published, \
-                     seen_at = excluded.seen_at",
+                     stored_as = excluded.stored_as, seen_at = excluded.seen_at",
                 )
-                .bind(url)
+                .bind(&page.url)
                 .bind(source)
-                .bind(published.map(|d| d.to_string()))
+                .bind(page.published.map(|d| d.to_string()))
+                .bind(&page.stored_as)
                 .bind(chrono::Utc::now())
                 .execute(&self.pool)
                 .await?;

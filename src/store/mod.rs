@@ -15,7 +15,7 @@ mod sqlite;
 mod types;
 
 pub use alerts::AlertStore;
-pub use backfill::{BackfillStore, DoneDocument};
+pub use backfill::{BackfillStore, DoneDocument, SkippedPage};
 pub use leases::{Claim, LeaseRequest, LeaseStore};
 pub use query::QueryStore;
 pub use types::*;
