@@ -619,3 +619,70 @@ async fn pages_stored_under_another_canonical_url_are_not_fetched_again() {
     let again = article_requests(&server.requests()[first..]);
     assert!(again.is_empty(), "{again:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_archive_url_template_is_read_day_by_day_over_the_range() {
+    let server = TestServer::start_on("127.0.0.12").await;
+    let all = archive::entries(2023, 2025, 5);
+    archive::serve(&server, &all);
+    archive::serve_day_archive(&server, &all);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chiso.db");
+    let config = dir.path().join("chiso.toml");
+    // The archive alone: no feed, sitemap or listing.
+    let source = archive::source("luutru", &server.base())
+        .replace("feeds = [\"/rss/home.rss\"]\n", "")
+        .replace("sitemaps = [\"/sitemap.xml\"]\n", "")
+        .replace(
+            "listings = [\"/kinh-te/\"]\n",
+            "archive_url = \"/luu-tru/{year}/{month}/{day}/\"\n",
+        );
+    std::fs::write(&config, archive::config(&db, 0, 3, &[source])).unwrap();
+    let args = [
+        "backfill",
+        "--source",
+        "luutru",
+        "--since",
+        "2024-03-01",
+        "--until",
+        "2024-04-30",
+    ];
+    let out = chiso(&config, &args).await;
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let range: Vec<&Entry> = all
+        .iter()
+        .filter(|e| e.at.0 == 2024 && (3..=4).contains(&e.at.1))
+        .collect();
+    assert!(range.len() >= 10);
+    let (got, facts) = stored(&db).await;
+    assert_eq!(
+        got.keys().cloned().collect::<HashSet<_>>(),
+        paths_of(&range)
+    );
+    assert_eq!(facts, 2 * range.len() as i64);
+    let log = server.requests();
+    // One archive page per day of the range (61 days), days without news answering 404.
+    let days: HashSet<&str> = log
+        .iter()
+        .filter(|r| r.path.starts_with("/luu-tru/"))
+        .map(|r| r.path.as_str())
+        .collect();
+    assert_eq!(days.len(), 61);
+    assert!(days.contains("/luu-tru/2024/03/01/"));
+    assert_eq!(article_requests(&log).len(), range.len());
+
+    // Read to the end, every archive day is recorded: a second run fetches nothing of it.
+    let out = chiso(&config, &args).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let again: Vec<String> = server.requests()[log.len()..]
+        .iter()
+        .map(|r| r.path.clone())
+        .filter(|p| p != "/robots.txt")
+        .collect();
+    assert!(again.is_empty(), "{again:?}");
+}

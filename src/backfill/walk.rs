@@ -227,16 +227,35 @@ impl Walk<'_> {
 
     /// Fetches a feed, sitemap or listing page; a failure is counted.
     async fn document(&mut self, url: &Url) -> Option<Page> {
-        match self.get(url).await {
-            Ok(page) => {
+        match self.document_or_missing(url).await {
+            Ok(page) => page,
+            Err(()) => {
+                self.report.error(format!("{url}: HTTP 404"));
+                None
+            }
+        }
+    }
+
+    /// Like [`Self::document`], but tells a 404 (`Err(())`, not counted as an error) apart: an
+    /// archive has no page for a day without news on many sites.
+    async fn document_or_missing(&mut self, url: &Url) -> Result<Option<Page>, ()> {
+        self.bf.budget.take(url.host_str().unwrap_or("")).await;
+        match self.bf.fetcher.get(url, None).await {
+            Ok(FetchOutcome::Fetched(page)) => {
                 self.report.pages += 1;
                 self.progress.update(&self.report, self.pages_known);
-                Some(page)
+                Ok(Some(page))
+            }
+            Err(e) if matches!(e.kind, crate::fetch::FetchErrorKind::Status(404)) => Err(()),
+            Ok(FetchOutcome::NotModified) => {
+                self.report
+                    .error(format!("{url}: 304 Not Modified to a plain GET"));
+                Ok(None)
             }
             Err(e) => {
                 tracing::warn!(source = %self.src.name, %url, "{e}");
                 self.report.error(format!("{url}: {e}"));
-                None
+                Ok(None)
             }
         }
     }
@@ -405,8 +424,18 @@ impl Walk<'_> {
                     }
                 }
             }
-            let Some(page) = self.document(&url).await else {
-                return;
+            let page = match self.document_or_missing(&url).await {
+                Ok(Some(page)) => page,
+                Ok(None) => return,
+                Err(()) if mark_start && is_start => {
+                    // An archive day (or month) without a page: nothing was published.
+                    self.mark_done(&url, None, None, None).await;
+                    return;
+                }
+                Err(()) => {
+                    self.report.error(format!("{url}: HTTP 404"));
+                    return;
+                }
             };
             let links = listing_dates(&page.text, &page.url, filter);
             let (_, next) = parse_listing(&page.text, &page.url);
