@@ -686,3 +686,67 @@ async fn an_archive_url_template_is_read_day_by_day_over_the_range() {
         .collect();
     assert!(again.is_empty(), "{again:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_fills_every_enabled_source_one_after_another() {
+    let one = TestServer::start_on("127.0.0.13").await;
+    let two = TestServer::start_on("127.0.0.14").await;
+    let off = TestServer::start_on("127.0.0.15").await;
+    let all = archive::entries(2024, 2025, 20);
+    for s in [&one, &two, &off] {
+        archive::serve(s, &all);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chiso.db");
+    let config = dir.path().join("chiso.toml");
+    let disabled = archive::source("tat", &off.base()).replace(
+        "max_listing_pages = 1\n",
+        "max_listing_pages = 1\nenabled = false\n",
+    );
+    std::fs::write(
+        &config,
+        archive::config(
+            &db,
+            0,
+            3,
+            &[
+                archive::source("mot", &one.base()),
+                archive::source("hai", &two.base()),
+                disabled,
+            ],
+        ),
+    )
+    .unwrap();
+    let out = chiso(
+        &config,
+        &[
+            "backfill",
+            "--all",
+            "--since",
+            "2025-01-01",
+            "--until",
+            "2025-12-31",
+        ],
+    )
+    .await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    let year = all.iter().filter(|e| e.year() == 2025).count();
+    let p = pool(&db).await;
+    let per_source: Vec<(String, i64)> =
+        sqlx::query_as("SELECT source, count(*) FROM articles GROUP BY source ORDER BY source")
+            .fetch_all(&p)
+            .await
+            .unwrap();
+    p.close().await;
+    assert_eq!(
+        per_source,
+        [
+            ("hai".to_string(), year as i64),
+            ("mot".to_string(), year as i64)
+        ]
+    );
+    assert!(off.requests().is_empty(), "a disabled source is left alone");
+    assert!(stdout.lines().any(|l| l.starts_with("mot ")), "{stdout}");
+    assert!(stdout.lines().any(|l| l.starts_with("hai ")), "{stdout}");
+}
