@@ -750,3 +750,68 @@ async fn all_fills_every_enabled_source_one_after_another() {
     assert!(stdout.lines().any(|l| l.starts_with("mot ")), "{stdout}");
     assert!(stdout.lines().any(|l| l.starts_with("hai ")), "{stdout}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_writes_no_alert_rows_unless_alerts_is_given() {
+    let server = TestServer::start_on("127.0.0.16").await;
+    let all = archive::entries(2024, 2025, 20);
+    archive::serve(&server, &all);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chiso.db");
+    let config = dir.path().join("chiso.toml");
+    let channel =
+        "\n[[alert]]\nname = \"team\"\nurl = \"json://127.0.0.1:9/hook\"\nmin_facts = 0\n";
+    std::fs::write(
+        &config,
+        archive::config(&db, 0, 3, &[archive::source("luutru", &server.base())]) + channel,
+    )
+    .unwrap();
+    let alerts = || async {
+        let p = pool(&db).await;
+        let n: (i64,) = sqlx::query_as("SELECT count(*) FROM alerts")
+            .fetch_one(&p)
+            .await
+            .unwrap();
+        p.close().await;
+        n.0
+    };
+    let out = chiso(
+        &config,
+        &[
+            "backfill",
+            "--source",
+            "luutru",
+            "--since",
+            "2024-01-01",
+            "--until",
+            "2024-12-31",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stored_2024 = stored(&db).await.0.len();
+    assert!(stored_2024 > 0);
+    assert_eq!(alerts().await, 0, "history is not news");
+
+    let out = chiso(
+        &config,
+        &[
+            "backfill",
+            "--source",
+            "luutru",
+            "--since",
+            "2025-01-01",
+            "--until",
+            "2025-12-31",
+            "--alerts",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stored_2025 = stored(&db).await.0.len() - stored_2024;
+    assert_eq!(
+        alerts().await,
+        stored_2025 as i64,
+        "one row per new article and channel"
+    );
+}
