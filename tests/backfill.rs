@@ -18,7 +18,6 @@ mod support;
 
 use archive::Entry;
 use harness::*;
-use sqlx::SqlitePool;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -227,17 +226,8 @@ async fn a_backfill_killed_at_40_percent_resumes_and_stores_everything_once() {
     let mut reached = false;
     for _ in 0..6000 {
         tokio::time::sleep(Duration::from_millis(10)).await;
-        if !db.exists() {
-            continue;
-        }
-        let Ok(p) = SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display())).await else {
-            continue;
-        };
-        let n: Result<(i64,), _> = sqlx::query_as("SELECT count(*) FROM articles")
-            .fetch_one(&p)
-            .await;
-        p.close().await;
-        if n.is_ok_and(|(n,)| n as usize >= target) {
+        let n = try_count(&db).await;
+        if n.is_some_and(|n| n >= target) {
             reached = true;
             break;
         }
@@ -440,4 +430,78 @@ async fn a_backfill_beside_a_running_daemon_never_doubles_a_request() {
         daemon_log.contains("slot left to another instance"),
         "daemon:\n{daemon_log}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_between_pages_and_gives_the_lease_back() {
+    let server = TestServer::start_on("127.0.0.17").await;
+    let all = archive::entries(2023, 2025, 9);
+    archive::serve(&server, &all);
+    let dir = tempfile::tempdir().unwrap();
+    // A long lease: only giving it back lets the next command start at once.
+    let (config, db) = setup(dir.path(), &server, 25, 600);
+    let args = [
+        "--config",
+        config.to_str().unwrap(),
+        "backfill",
+        "--source",
+        "luutru",
+        "--since",
+        "2023-01-01",
+        "--until",
+        "2025-12-31",
+    ];
+    let child = Command::new(env!("CARGO_BIN_EXE_chiso"))
+        .args(args)
+        .env_remove("CHISO_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let mut some = false;
+    for _ in 0..6000 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        if try_count(&db).await.is_some_and(|n| n >= 10) {
+            some = true;
+            break;
+        }
+    }
+    let kill = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert!(some && kill.success());
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    assert!(stdout.contains("interrupted (Ctrl-C)"), "{stdout}");
+    let p = pool(&db).await;
+    let owner: (Option<String>,) =
+        sqlx::query_as("SELECT lease_owner FROM sources WHERE name = 'luutru'")
+            .fetch_one(&p)
+            .await
+            .unwrap();
+    p.close().await;
+    assert_eq!(owner.0, None, "the lease was given back");
+    let partial = stored(&db).await.0.len();
+    assert!(partial < all.len(), "stopped before the end");
+
+    // The same command continues at once (a live lease would make it wait ten minutes).
+    let owned: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_chiso"))
+            .args(owned)
+            .env_remove("CHISO_DATABASE_URL")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(stored(&db).await.0.len(), all.len());
 }

@@ -100,6 +100,8 @@ pub struct Report {
     pub undated: u64,
     /// Wall time.
     pub seconds: f64,
+    /// Stopped by Ctrl-C before the end.
+    pub interrupted: bool,
 }
 
 /// Errors kept in a report's messages.
@@ -151,8 +153,8 @@ impl Backfiller {
     }
 
     /// Backfills one source under its lease: waits while another instance holds it, renews it
-    /// every third of `[schedule] lease_s`, stops between pages when it is lost, gives it back
-    /// at the end.
+    /// every third of `[schedule] lease_s`, stops between pages when it is lost or on Ctrl-C,
+    /// gives it back at the end.
     pub async fn backfill(
         &self,
         src: &SourceConfig,
@@ -199,9 +201,16 @@ impl Backfiller {
         let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         renew.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut lost = false;
+        let mut interrupted = false;
         let result = loop {
             tokio::select! {
                 r = &mut walk => break r,
+                // Ctrl-C: stop between two pages, give the lease back, report what was done.
+                _ = tokio::signal::ctrl_c(), if !interrupted => {
+                    tracing::warn!(source = %src.name, "interrupted: stopping after the page in hand");
+                    interrupted = true;
+                    let _ = stop_tx.send(true);
+                }
                 _ = renew.tick() => {
                     let until = Utc::now() + length;
                     match self.store.renew_source_lease(&src.name, &self.instance, until).await {
@@ -228,6 +237,10 @@ impl Backfiller {
         let mut report = result?;
         if lost {
             report.error("stopped: the source's lease was taken by another instance".into());
+        }
+        if interrupted {
+            report.interrupted = true;
+            report.error("interrupted (Ctrl-C): the same command continues".into());
         }
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)

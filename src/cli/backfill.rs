@@ -116,7 +116,12 @@ pub fn run(explicit: Option<&Path>, args: &BackfillArgs) -> anyhow::Result<ExitC
             let progress = Progress::new(&src.name);
             let report = bf.backfill(src, &opts, &progress).await;
             progress.finish();
-            reports.push(report?);
+            let report = report?;
+            let interrupted = report.interrupted;
+            reports.push(report);
+            if interrupted {
+                break;
+            }
         }
         anyhow::Ok(reports)
     })?;
