@@ -6,6 +6,7 @@
 
 pub mod alert;
 pub mod app;
+pub mod backfill;
 pub mod cli;
 pub mod config;
 pub mod crawl;

@@ -239,3 +239,22 @@ fn shipped_config_covers_the_34_provinces_and_documents_each_source() {
         }
     }
 }
+
+#[test]
+fn archive_url_without_a_year_and_backfill_keys() {
+    rejects(
+        &format!("{VALID_SOURCE}archive_url = \"/luu-tru/{{month}}/\"\n"),
+        6,
+        &["source[0]", "archive_url", "{year}"],
+    );
+    rejects(
+        "[backfill]\nmax_requests_per_hour = -1\n",
+        2,
+        &["backfill.max_requests_per_hour"],
+    );
+    rejects(
+        "[backfill]\nmax_request = 5\n",
+        2,
+        &["backfill.max_request"],
+    );
+}

@@ -45,6 +45,7 @@ fn source(name: &str, base: &str) -> SourceConfig {
         max_listing_pages: 1,
         max_new_per_run: chiso::config::DEFAULT_MAX_NEW_PER_RUN,
         selectors: None,
+        archive_url: None,
         enabled: true,
     }
 }

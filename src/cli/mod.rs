@@ -5,6 +5,7 @@
 
 mod admin;
 pub mod alerts;
+pub mod backfill;
 
 mod crawl;
 pub mod extract;
@@ -41,6 +42,8 @@ pub enum Command {
     Run,
     /// Crawl the configured sources.
     Crawl(CrawlArgs),
+    /// Fill a source's history over a date range from its sitemaps, archive and listings.
+    Backfill(backfill::BackfillArgs),
     /// Extract indicator facts from article text.
     Extract(extract::ExtractArgs),
     /// Scrape article fields from saved HTML.
@@ -103,7 +106,7 @@ pub fn main(cli: Cli) -> ExitCode {
     // The daemon sets its level from the configuration; a one-shot crawl reports progress.
     match cli.command {
         Command::Run => {}
-        Command::Crawl(_) => init_logging("info"),
+        Command::Crawl(_) | Command::Backfill(_) => init_logging("info"),
         _ => init_logging("warn"),
     }
     match run(cli) {
@@ -129,6 +132,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Run => crawl::run(cli.config.as_deref()),
         Command::Crawl(args) => crawl::crawl(cli.config.as_deref(), args),
+        Command::Backfill(args) => backfill::run(cli.config.as_deref(), args),
         Command::Trend(args) => trend::trend(cli.config.as_deref(), args),
         Command::Query(args) => trend::query(cli.config.as_deref(), args),
         Command::Export(args) => trend::export(cli.config.as_deref(), args),

@@ -83,6 +83,9 @@ pub struct Config {
     /// Extraction settings.
     #[serde(default)]
     pub extract: ExtractConfig,
+    /// `chiso backfill` settings.
+    #[serde(default)]
+    pub backfill: BackfillConfig,
     /// The news sites to watch (`[[source]]`).
     #[serde(default, rename = "source")]
     pub sources: Vec<SourceConfig>,
@@ -180,6 +183,15 @@ pub struct ExtractConfig {
     pub indicators: Option<PathBuf>,
 }
 
+/// `[backfill]`: limits of `chiso backfill`, which may read thousands of pages of one site.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackfillConfig {
+    /// Requests a backfill sends to one host in any hour; 0 leaves only `min_interval_ms`.
+    #[serde(default)]
+    pub max_requests_per_hour: u32,
+}
+
 /// One `[[source]]`: a news site.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -218,6 +230,10 @@ pub struct SourceConfig {
     /// Per-source CSS selectors; the generic extractor runs when absent.
     #[serde(default)]
     pub selectors: Option<Selectors>,
+    /// A day or month archive page of the site for `chiso backfill`, with `{year}`, `{month}`
+    /// and optionally `{day}` (`/archive/{year}/{month}/{day}/`); absent for most sites.
+    #[serde(default)]
+    pub archive_url: Option<String>,
     /// A source can be kept in the file but switched off.
     #[serde(default = "default_true")]
     pub enabled: bool,
@@ -375,6 +391,7 @@ impl Default for Config {
             schedule: ScheduleConfig::default(),
             daemon: DaemonConfig::default(),
             extract: ExtractConfig::default(),
+            backfill: BackfillConfig::default(),
             sources: Vec::new(),
             alerts: Vec::new(),
             path: PathBuf::new(),

@@ -101,6 +101,21 @@ pub(super) fn validate(config: &Config, text: &str) -> Result<(), ConfigError> {
                 resolve_source_url(&base, u).map_err(|m| fail(key, format!("[{j}] {m}")))?;
             }
         }
+        if let Some(template) = &source.archive_url {
+            if !template.contains("{year}") {
+                return Err(fail(
+                    "archive_url",
+                    format!(
+                        "{template:?} has no {{year}} (placeholders: {{year}}, {{month}}, {{day}})"
+                    ),
+                ));
+            }
+            let sample = template
+                .replace("{year}", "2024")
+                .replace("{month}", "01")
+                .replace("{day}", "01");
+            resolve_source_url(&base, &sample).map_err(|m| fail("archive_url", m))?;
+        }
         check_cron(&source.schedule).map_err(|m| fail("schedule", m))?;
         if source.max_new_per_run == 0 {
             return Err(fail(

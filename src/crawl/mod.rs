@@ -411,7 +411,7 @@ impl Crawler {
 /// `deny_pattern`), and neither the home page, nor one of the source's feeds or listings, nor a
 /// folder above the page (`/kinh-te/` for `/kinh-te/bai-1.html`): some CMS templates point every
 /// page's canonical link at one of those, which would store every article under one URL.
-fn trusted_canonical(
+pub(crate) fn trusted_canonical(
     src: &SourceConfig,
     filter: Option<&ArticleFilter>,
     page: &Url,

@@ -18,8 +18,18 @@ fn route(path: &str, base: &str) -> Response {
         "/" => Response::ok(html, site::home(base)),
         "/robots.txt" => Response::ok("text/plain", site::ROBOTS),
         "/rss/home.rss" => Response::ok("application/rss+xml", site::feed(base)),
+        "/sitemap.xml" => Response::ok("application/xml", site::sitemap_index(base)),
+        p if p.starts_with("/sitemaps/news-") => match p
+            .strip_prefix("/sitemaps/news-")
+            .and_then(|m| m.strip_suffix(".xml"))
+            .and_then(|m| site::sitemap_month(base, m))
+        {
+            Some(xml) => Response::ok("application/xml", xml),
+            None => Response::text(404, "not found\n"),
+        },
         p => match site::ARTICLES
             .iter()
+            .chain(site::ARCHIVE)
             .find(|a| p == format!("/{}-post{}.html", a.slug, a.id))
         {
             Some(a) => Response::ok(html, site::article_page(a)),

@@ -70,6 +70,135 @@ pub(crate) const ARTICLES: &[DemoArticle] = &[
     },
 ];
 
+/// The archive: older reports that the feed and the home page no longer list, only the monthly
+/// sitemap index does; `chiso demo` backfills them so that its sample trend spans the years.
+pub(crate) const ARCHIVE: &[DemoArticle] = &[
+    DemoArticle {
+        id: 901,
+        slug: "huyen-thach-ha-tong-ket-nam-2019",
+        title: "Huyện Thạch Hà tổng kết năm 2019",
+        published: "2020-01-10T08:00:00",
+        author: "Minh Châu",
+        sapo: "(Baohatinh.vn) - Huyện Thạch Hà tổng kết công tác năm 2019.",
+        paragraphs: &[
+            "Năm 2019, tổng giá trị sản xuất của huyện Thạch Hà đạt 7.310,2 tỷ đồng, tăng 7,4% so với năm 2018.",
+            "Thu nhập bình quân đầu người đạt 43,6 triệu đồng/người/năm, đạt 100,9% kế hoạch.",
+            "Năng suất lúa bình quân đạt 55,4 tạ/ha.",
+        ],
+    },
+    DemoArticle {
+        id: 902,
+        slug: "thach-ha-thu-ngan-sach-6-thang-2020",
+        title: "Thạch Hà: thu ngân sách 6 tháng đầu năm 2020",
+        published: "2020-07-14T14:00:00",
+        author: "Hải Yến",
+        sapo: "(Baohatinh.vn) - Thu ngân sách nửa đầu năm giữ được nhịp tăng.",
+        paragraphs: &[
+            "6 tháng đầu năm 2020, thu ngân sách trên địa bàn huyện Thạch Hà đạt 168,4 tỷ đồng, đạt 55,3% dự toán.",
+        ],
+    },
+    DemoArticle {
+        id: 903,
+        slug: "huyen-thach-ha-tong-ket-nam-2020",
+        title: "Huyện Thạch Hà tổng kết năm 2020",
+        published: "2021-01-12T09:30:00",
+        author: "Quang Đức",
+        sapo: "(Baohatinh.vn) - Năm 2020, huyện Thạch Hà vượt qua khó khăn, giữ đà tăng trưởng.",
+        paragraphs: &[
+            "Năm 2020, tổng giá trị sản xuất của huyện Thạch Hà đạt 7.802,9 tỷ đồng, tăng 6,7% so với năm 2019.",
+            "Thu nhập bình quân đầu người đạt 46,1 triệu đồng/người/năm, đạt 100,2% kế hoạch.",
+            "Năng suất lúa bình quân đạt 56,0 tạ/ha.",
+        ],
+    },
+    DemoArticle {
+        id: 904,
+        slug: "thach-ha-thu-ngan-sach-6-thang-2021",
+        title: "Thạch Hà: thu ngân sách 6 tháng đầu năm 2021",
+        published: "2021-07-13T15:00:00",
+        author: "Hải Yến",
+        sapo: "(Baohatinh.vn) - Thu ngân sách trên địa bàn huyện tăng so với cùng kỳ.",
+        paragraphs: &[
+            "6 tháng đầu năm 2021, thu ngân sách trên địa bàn huyện Thạch Hà đạt 184,9 tỷ đồng, đạt 57,8% dự toán.",
+        ],
+    },
+    DemoArticle {
+        id: 905,
+        slug: "huyen-thach-ha-tong-ket-nam-2021",
+        title: "Huyện Thạch Hà tổng kết năm 2021",
+        published: "2022-01-11T08:45:00",
+        author: "Minh Châu",
+        sapo: "(Baohatinh.vn) - Huyện Thạch Hà hoàn thành phần lớn chỉ tiêu năm 2021.",
+        paragraphs: &[
+            "Năm 2021, tổng giá trị sản xuất của huyện Thạch Hà đạt 8.429,6 tỷ đồng, tăng 8,0% so với năm 2020.",
+            "Thu nhập bình quân đầu người đạt 48,9 triệu đồng/người/năm, đạt 101,1% kế hoạch.",
+            "Năng suất lúa bình quân đạt 56,6 tạ/ha.",
+        ],
+    },
+];
+
+/// The monthly sitemap index: one child per month that has an article, newest first, with the
+/// month's newest publication time as `lastmod`.
+pub(crate) fn sitemap_index(base: &str) -> String {
+    let mut months: Vec<(String, &str)> = ARCHIVE
+        .iter()
+        .chain(ARTICLES)
+        .map(|a| (month_of(a.published), a.published))
+        .collect();
+    months.sort();
+    months.dedup_by(|later, earlier| {
+        if later.0 == earlier.0 {
+            earlier.1 = later.1;
+            true
+        } else {
+            false
+        }
+    });
+    let children: String = months
+        .iter()
+        .rev()
+        .map(|(m, newest)| {
+            format!(
+                "<sitemap><loc>{base}/sitemaps/news-{m}.xml</loc><lastmod>{newest}+07:00</lastmod></sitemap>\n"
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{children}</sitemapindex>"
+    )
+}
+
+/// The child sitemap of one month (`2021-1`), or `None` when no article is of that month.
+pub(crate) fn sitemap_month(base: &str, month: &str) -> Option<String> {
+    let urls: String = ARCHIVE
+        .iter()
+        .chain(ARTICLES)
+        .filter(|a| month_of(a.published) == month)
+        .map(|a| {
+            format!(
+                "<url><loc>{base}/{}-post{}.html</loc><lastmod>{}+07:00</lastmod></url>\n",
+                a.slug, a.id, a.published
+            )
+        })
+        .collect();
+    (!urls.is_empty()).then(|| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+             <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{urls}</urlset>"
+        )
+    })
+}
+
+/// `2021-01-12T09:30:00` → `2021-1`, the month in the file names of the index.
+fn month_of(published: &str) -> String {
+    let year = published.get(..4).unwrap_or("");
+    let month: u32 = published
+        .get(5..7)
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    format!("{year}-{month}")
+}
+
 /// robots.txt: everything allowed but the admin area (never linked, never fetched).
 pub(crate) const ROBOTS: &str = "User-agent: *\nDisallow: /admin/\n";
 

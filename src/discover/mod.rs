@@ -11,6 +11,7 @@
 //! [`crate::fetch::Fetcher`]), `dates` (fallback date forms).
 
 mod canon;
+mod dated;
 mod dates;
 mod feed;
 mod filter;
@@ -19,12 +20,15 @@ mod run;
 mod sitemap;
 
 pub use canon::{canonical_from_html, canonicalize};
+pub use dated::listing_dates;
 pub use dates::parse_feed_date;
 pub use feed::parse_feed;
 pub use filter::ArticleFilter;
 pub use listing::{discover_feeds, parse_listing};
 pub use run::{discover, MAX_SITEMAP_CHILDREN, MAX_SITEMAP_DEPTH};
-pub use sitemap::{parse_sitemap, Sitemap, MAX_SITEMAP_BYTES};
+pub use sitemap::{
+    parse_sitemap, parse_sitemap_dated, period_in_name, DatedSitemap, Sitemap, MAX_SITEMAP_BYTES,
+};
 
 use crate::fetch::Validators;
 use chrono::{DateTime, FixedOffset};

@@ -29,9 +29,28 @@ pub enum Sitemap {
     Urls(Vec<Candidate>),
 }
 
+/// A parsed sitemap with the `lastmod` of each index child, for walks that filter by date
+/// (`chiso backfill`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum DatedSitemap {
+    /// `<sitemapindex>`: child sitemaps with their `lastmod`, in document order, section/topic
+    /// lists left out.
+    Index(Vec<(Url, Option<DateTime<FixedOffset>>)>),
+    /// `<urlset>`: the pages it lists.
+    Urls(Vec<Candidate>),
+}
+
 /// Parses a sitemap or sitemap index (gzip detected by its magic bytes). Relative `loc`s are
 /// resolved against `base`; candidates are canonical but not yet filtered.
 pub fn parse_sitemap(body: &[u8], base: &Url) -> Result<Sitemap, DiscoverError> {
+    Ok(match parse_sitemap_dated(body, base)? {
+        DatedSitemap::Index(children) => Sitemap::Index(newest_first(children)),
+        DatedSitemap::Urls(urls) => Sitemap::Urls(urls),
+    })
+}
+
+/// [`parse_sitemap`] keeping each index child's `lastmod`, children in document order.
+pub fn parse_sitemap_dated(body: &[u8], base: &Url) -> Result<DatedSitemap, DiscoverError> {
     let owned;
     let bytes = if body.starts_with(&[0x1f, 0x8b]) {
         owned = gunzip(body)?;
@@ -122,9 +141,9 @@ pub fn parse_sitemap(body: &[u8], base: &Url) -> Result<Sitemap, DiscoverError> 
     match root.as_deref() {
         Some("sitemapindex") => {
             children.retain(|(u, _)| !is_skipped_child(u));
-            Ok(Sitemap::Index(newest_first(children)))
+            Ok(DatedSitemap::Index(children))
         }
-        Some("urlset") => Ok(Sitemap::Urls(urls)),
+        Some("urlset") => Ok(DatedSitemap::Urls(urls)),
         other => Err(DiscoverError::Xml {
             what: "sitemap",
             message: format!("root element {other:?} is neither urlset nor sitemapindex"),
@@ -192,6 +211,13 @@ fn newest_first(children: Vec<(Url, Option<DateTime<FixedOffset>>)>) -> Vec<Url>
     // lastmod timestamps sort above name dates, which is harmless.
     keyed.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     keyed.into_iter().map(|(_, _, u)| u).collect()
+}
+
+/// The period a sitemap's file name dates it to: (year, month or 0, day or 0), as in
+/// `news-2026-1.xml` or `sitemap-2025-12-31.xml`. Monthly and daily archives are named by the
+/// publication period of the articles they list.
+pub fn period_in_name(url: &Url) -> Option<(i64, u32, u32)> {
+    date_in_name(url)
 }
 
 fn date_in_name(url: &Url) -> Option<(i64, u32, u32)> {

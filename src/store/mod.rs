@@ -6,6 +6,7 @@
 //! dialect forces it: connection options and migrations (`sqlite.rs`, `postgres.rs`).
 
 mod alerts;
+pub mod backfill;
 mod common;
 pub mod leases;
 mod postgres;
@@ -14,6 +15,7 @@ mod sqlite;
 mod types;
 
 pub use alerts::AlertStore;
+pub use backfill::{BackfillStore, DoneDocument, SkippedPage};
 pub use leases::{Claim, LeaseRequest, LeaseStore};
 pub use query::QueryStore;
 pub use types::*;
@@ -85,10 +87,10 @@ pub enum Backend {
 }
 
 /// Everything the program asks of a database. One implementation per backend. The alert outbox
-/// ([`AlertStore`]), the source leases ([`LeaseStore`]) and the trend queries ([`QueryStore`])
-/// live in traits of their own files.
+/// ([`AlertStore`]), the source leases ([`LeaseStore`]), the trend queries ([`QueryStore`]) and
+/// the progress of backfills ([`BackfillStore`]) live in traits of their own files.
 #[async_trait]
-pub trait Store: AlertStore + LeaseStore + QueryStore + Send + Sync {
+pub trait Store: AlertStore + BackfillStore + LeaseStore + QueryStore + Send + Sync {
     /// The backend behind this store.
     fn backend(&self) -> Backend;
 

@@ -1,6 +1,7 @@
 //! PostgreSQL backend: several instances share one database and claim work with row leases.
 
 use super::alerts::impl_alerts_store;
+use super::backfill::impl_backfill_store;
 use super::common::impl_store;
 use super::leases::impl_lease_store;
 use super::query::impl_query_store;
@@ -52,4 +53,5 @@ impl PgStore {
 impl_store!(PgStore, Postgres);
 impl_alerts_store!(PgStore, Postgres);
 impl_lease_store!(PgStore, Postgres);
+impl_backfill_store!(PgStore, Postgres);
 impl_query_store!(PgStore, Postgres);

@@ -1,6 +1,7 @@
 //! SQLite backend: one file in WAL mode, the default for a single instance.
 
 use super::alerts::impl_alerts_store;
+use super::backfill::impl_backfill_store;
 use super::common::impl_store;
 use super::leases::impl_lease_store;
 use super::query::impl_query_store;
@@ -86,6 +87,7 @@ fn sqlite_path(url: &str) -> String {
 impl_store!(SqliteStore, Sqlite);
 impl_alerts_store!(SqliteStore, Sqlite);
 impl_lease_store!(SqliteStore, Sqlite);
+impl_backfill_store!(SqliteStore, Sqlite);
 impl_query_store!(SqliteStore, Sqlite);
 
 #[cfg(test)]
