@@ -7,7 +7,7 @@
 //! is ambiguous and the error lists them, so that the user can add the level word or
 //! `--province`. Nothing is guessed.
 
-use super::rows::AreaCount;
+use crate::store::AreaCount;
 use crate::gazetteer::{AreaQuery, Gazetteer, Resolution};
 use crate::text::{ascii_key, name_key};
 

@@ -5,17 +5,21 @@
 //! written with `$N` placeholders that SQLite and PostgreSQL both accept) and differ only where the
 //! dialect forces it: connection options and migrations (`sqlite.rs`, `postgres.rs`).
 
+mod alert_rows;
 mod alerts;
 mod common;
 pub mod leases;
 mod postgres;
 mod query;
+mod rows;
 mod sqlite;
 mod types;
 
+pub use alert_rows::{AlertListing, FeedEntry, OutboxAlert};
 pub use alerts::AlertStore;
 pub use leases::{Claim, LeaseRequest, LeaseStore};
 pub use query::QueryStore;
+pub use rows::*;
 pub use types::*;
 
 use crate::extract::Fact;

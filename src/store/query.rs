@@ -8,7 +8,7 @@
 //! few rows read.
 
 use super::StoreError;
-use crate::query::{
+use super::rows::{
     AreaCount, AreaSummary, ExportRow, IndicatorSummary, ListFilter, PlanActualRow, ReportSummary,
     TrendFact, TrendQuery,
 };
@@ -275,7 +275,7 @@ macro_rules! impl_query_store {
                 &self,
                 indicator: &str,
                 areas: &[String],
-            ) -> Result<Vec<$crate::query::AreaCount>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::store::AreaCount>, $crate::store::StoreError> {
                 if areas.is_empty() {
                     return Ok(Vec::new());
                 }
@@ -292,7 +292,7 @@ macro_rules! impl_query_store {
                     qb.build_query_as().fetch_all(&self.pool).await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(area, province, facts)| $crate::query::AreaCount {
+                    .map(|(area, province, facts)| $crate::store::AreaCount {
                         area,
                         province,
                         facts,
@@ -302,8 +302,8 @@ macro_rules! impl_query_store {
 
             async fn trend_facts(
                 &self,
-                q: &$crate::query::TrendQuery,
-            ) -> Result<Vec<$crate::query::TrendFact>, $crate::store::StoreError> {
+                q: &$crate::store::TrendQuery,
+            ) -> Result<Vec<$crate::store::TrendFact>, $crate::store::StoreError> {
                 let mut qb = sqlx::QueryBuilder::<$db>::new(
                     "SELECT f.id, f.article_id, f.metric, f.year, f.period, f.kind, f.value, \
                      f.unit, f.value_base, f.unit_base, f.plan_pct, f.yoy_pct, \
@@ -337,8 +337,8 @@ macro_rules! impl_query_store {
 
             async fn list_areas(
                 &self,
-                f: &$crate::query::ListFilter,
-            ) -> Result<Vec<$crate::query::AreaSummary>, $crate::store::StoreError> {
+                f: &$crate::store::ListFilter,
+            ) -> Result<Vec<$crate::store::AreaSummary>, $crate::store::StoreError> {
                 let mut qb = sqlx::QueryBuilder::<$db>::new(
                     "SELECT f.area, f.area_level, f.province, COUNT(*) AS facts, \
                      COUNT(DISTINCT f.indicator) AS indicators, MIN(f.year) AS first_year, \
@@ -361,8 +361,8 @@ macro_rules! impl_query_store {
 
             async fn list_indicators(
                 &self,
-                f: &$crate::query::ListFilter,
-            ) -> Result<Vec<$crate::query::IndicatorSummary>, $crate::store::StoreError> {
+                f: &$crate::store::ListFilter,
+            ) -> Result<Vec<$crate::store::IndicatorSummary>, $crate::store::StoreError> {
                 let mut qb = sqlx::QueryBuilder::<$db>::new(
                     "SELECT f.indicator, COUNT(*) AS facts, COUNT(DISTINCT f.area) AS areas, \
                      MIN(f.year) AS first_year, MAX(f.year) AS last_year \
@@ -382,8 +382,8 @@ macro_rules! impl_query_store {
 
             async fn list_reports(
                 &self,
-                f: &$crate::query::ListFilter,
-            ) -> Result<Vec<$crate::query::ReportSummary>, $crate::store::StoreError> {
+                f: &$crate::store::ListFilter,
+            ) -> Result<Vec<$crate::store::ReportSummary>, $crate::store::StoreError> {
                 let mut qb = sqlx::QueryBuilder::<$db>::new(
                     "SELECT article_id, source, source_province, url, title, published_at, \
                      first_seen_at, facts, areas FROM latest_reports WHERE 1 = 1",
@@ -407,7 +407,7 @@ macro_rules! impl_query_store {
                 &self,
                 area: Option<&str>,
                 indicator: Option<&str>,
-            ) -> Result<Vec<$crate::query::PlanActualRow>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::store::PlanActualRow>, $crate::store::StoreError> {
                 let mut qb = sqlx::QueryBuilder::<$db>::new(
                     "SELECT area, province, series_key, period, target_value, actual_value, \
                      ratio, target_article_url, actual_article_url FROM plan_vs_actual \
@@ -427,10 +427,10 @@ macro_rules! impl_query_store {
 
             async fn export_page(
                 &self,
-                f: &$crate::query::ListFilter,
+                f: &$crate::store::ListFilter,
                 after_id: i64,
                 limit: i64,
-            ) -> Result<Vec<$crate::query::ExportRow>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::store::ExportRow>, $crate::store::StoreError> {
                 let mut qb = sqlx::QueryBuilder::<$db>::new(
                     "SELECT f.id, f.article_id, a.url AS article_url, a.source, a.published_at, \
                      f.area, f.area_level, f.area_code, f.province, f.indicator, f.metric, \

@@ -1,7 +1,8 @@
 //! Plain rows that the trend, listing and export queries return.
 //!
-//! They live here rather than in `store` because they are the vocabulary of `chiso trend`,
-//! `chiso query` and `chiso export`; the store only fills them.
+//! The vocabulary of `chiso trend`, `chiso query`, `chiso export`, the web pages and the JSON API.
+//! The store owns the rows it returns, so that it imports nothing from `query` above it; `query`
+//! re-exports them.
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
