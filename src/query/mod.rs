@@ -9,6 +9,7 @@ pub mod area;
 pub mod chart;
 pub mod format;
 pub mod series;
+pub mod view;
 
 pub use crate::store::{
     AreaCount, AreaSummary, ExportRow, IndicatorSummary, ListFilter, PlanActualRow, ReportSummary,

@@ -136,7 +136,9 @@ impl From<SeriesDbRow> for super::SeriesRow {
 #[derive(sqlx::FromRow)]
 pub(super) struct SourceStatusRow {
     pub name: String,
+    pub province: String,
     pub enabled: bool,
+    pub next_run_at: Option<chrono::DateTime<chrono::Utc>>,
     pub last_started: Option<chrono::DateTime<chrono::Utc>>,
     pub last_finished: Option<chrono::DateTime<chrono::Utc>>,
     pub last_status: Option<String>,
@@ -151,7 +153,9 @@ impl From<SourceStatusRow> for super::SourceStatus {
     fn from(r: SourceStatusRow) -> Self {
         super::SourceStatus {
             name: r.name,
+            province: r.province,
             enabled: r.enabled,
+            next_run_at: r.next_run_at,
             last_started: r.last_started,
             last_finished: r.last_finished,
             last_status: r.last_status,
@@ -709,7 +713,7 @@ macro_rules! impl_store {
                      ok AS ( \
                        SELECT source, MAX(id) AS id, MAX(finished_at) AS at FROM crawl_runs \
                        WHERE status IN ('ok', 'partial') GROUP BY source) \
-                     SELECT s.name, s.enabled, r.started_at AS last_started, \
+                     SELECT s.name, s.province, s.enabled, s.next_run_at, r.started_at AS last_started, \
                        r.finished_at AS last_finished, r.status AS last_status, \
                        ok.at AS last_success, \
                        COALESCE(r.selector_fallbacks, 0) AS selector_fallbacks, \

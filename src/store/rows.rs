@@ -209,3 +209,42 @@ pub struct ExportRow {
     /// The sentence the fact came from.
     pub sentence: String,
 }
+
+/// A fact of an area's or an indicator's series with the area it describes: what the area page,
+/// the indicator ranking and `/api/series` group into series (`query::view`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaFact {
+    /// Area with level word, as stored.
+    pub area: Option<String>,
+    /// Gazetteer code of the area.
+    pub area_code: Option<String>,
+    /// `province`, `district` or `commune`.
+    pub area_level: Option<String>,
+    /// Province as stored.
+    pub province: Option<String>,
+    /// Indicator key (`None` outside the taxonomy: the metric phrase names the series).
+    pub indicator: Option<String>,
+    /// The fact with its article.
+    pub fact: TrendFact,
+}
+
+/// One article as its page shows it: the texts the facts' spans point into.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleRecord {
+    /// Article id.
+    pub id: i64,
+    /// Source name.
+    pub source: String,
+    /// Canonical URL.
+    pub url: String,
+    /// Headline.
+    pub title: Option<String>,
+    /// Lead paragraph.
+    pub sapo: Option<String>,
+    /// Body text.
+    pub body: String,
+    /// Publication time.
+    pub published_at: Option<DateTime<FixedOffset>>,
+    /// When chiso first stored it.
+    pub first_seen_at: DateTime<Utc>,
+}

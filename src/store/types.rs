@@ -233,13 +233,17 @@ pub struct RawPage {
     pub fetched_at: DateTime<Utc>,
 }
 
-/// What `chiso status` shows of one source.
-#[derive(Debug, Clone, PartialEq)]
+/// What `chiso status`, the home page and `/api/sources` show of one source.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SourceStatus {
     /// Source name.
     pub name: String,
+    /// Province the source reports on.
+    pub province: String,
     /// Enabled in the configuration last synced.
     pub enabled: bool,
+    /// When the source's next scheduled run is due (kept by the daemon).
+    pub next_run_at: Option<DateTime<Utc>>,
     /// Start of the last run.
     pub last_started: Option<DateTime<Utc>>,
     /// End of the last run (None while running).
