@@ -354,8 +354,9 @@ pub async fn ranking(
             "no indicator {indicator:?} in the taxonomy nor in the facts"
         )));
     }
-    let mut codes: HashMap<(Option<String>, Option<String>), (Option<String>, Option<String>)> =
-        HashMap::new();
+    // (area, province) → (area code, level), for the links.
+    type Place = (Option<String>, Option<String>);
+    let mut codes: HashMap<Place, Place> = HashMap::new();
     for f in &facts {
         codes
             .entry((f.area.clone(), f.province.clone()))
