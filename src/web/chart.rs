@@ -9,7 +9,7 @@ use std::fmt::Write;
 const W: f64 = 720.0;
 const H: f64 = 260.0;
 const LEFT: f64 = 70.0;
-const RIGHT: f64 = 20.0;
+const RIGHT: f64 = 45.0;
 const TOP: f64 = 30.0;
 const BOTTOM: f64 = 40.0;
 
@@ -24,12 +24,15 @@ pub fn svg(t: &Trend) -> String {
     if values.is_empty() {
         return String::new();
     }
-    let lo = values
-        .iter()
-        .copied()
-        .fold(f64::INFINITY, f64::min)
-        .min(0.0);
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let mut hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    // From zero, unless the values differ and sit far above it: then from a little below the lowest, so
+    // that the change between periods shows.
+    let lo = if min > 0.0 && hi > min && min > 0.5 * hi {
+        min - 0.2 * (hi - min).max(min * 0.05)
+    } else {
+        min.min(0.0)
+    };
     if hi <= lo {
         hi = lo + 1.0;
     }
@@ -69,7 +72,11 @@ pub fn svg(t: &Trend) -> String {
             esc(&r.period)
         );
     }
-    for (kind, class, dot) in [("actual", "actual", "pa"), ("target", "target", "pt")] {
+    // Actual labels above their points, target labels below, so that close values stay legible.
+    for (kind, class, dot, dy) in [
+        ("actual", "actual", "pa", -8.0),
+        ("target", "target", "pt", 16.0),
+    ] {
         let points: Vec<(usize, &TrendPoint)> = t
             .rows
             .iter()
@@ -109,7 +116,7 @@ pub fn svg(t: &Trend) -> String {
                 esc(&t.unit),
                 esc(&t.rows[*i].period),
                 x(*i),
-                y(p.value) - 8.0,
+                y(p.value) + dy,
                 esc(&label)
             );
         }
