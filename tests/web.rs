@@ -83,9 +83,15 @@ async fn serve_shows_the_demo_database_and_never_writes_to_it() {
     assert_eq!(csv.lines().count(), 4);
 
     let pva = s
-        .json("/api/plan-vs-actual?indicator=income_per_capita")
+        .json("/api/plan-vs-actual?area=445&indicator=income_per_capita")
         .await;
-    assert!(!pva.as_array().unwrap().is_empty(), "{pva}");
+    let pva = pva.as_array().unwrap();
+    assert!(!pva.is_empty(), "{pva:?}");
+    assert!(pva.iter().all(|r| r["area"] == "huyện Thạch Hà"), "{pva:?}");
+    let by_name = s
+        .json("/api/plan-vs-actual?area=huy%E1%BB%87n%20Th%E1%BA%A1ch%20H%C3%A0&indicator=income_per_capita")
+        .await;
+    assert_eq!(by_name.as_array().unwrap(), pva);
 
     let ranking = s
         .json("/api/ranking?indicator=gross_output&year=2024")

@@ -8,9 +8,11 @@ mod site;
 
 use crate::config::{Config, SourceConfig};
 use crate::scrape::Selectors;
-use crate::store::SeriesFilter;
 use clap::Args;
 use std::path::PathBuf;
+
+/// Gazetteer code of huyện Thạch Hà (Hà Tĩnh), the district the demo site reports on.
+const DEMO_AREA_CODE: &str = "445";
 
 /// Arguments of `chiso demo`.
 #[derive(Debug, Args)]
@@ -91,26 +93,38 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<PathBuf> {
         );
     }
     let (store, _) = crate::app::prepare_store(&config).await?;
-    let rows = store
-        .series(&SeriesFilter {
-            area: Some("huyện Thạch Hà".into()),
-            ..Default::default()
-        })
-        .await?;
-    println!("\nindicator_series for huyện Thạch Hà:");
+    let area = crate::query::view::area_view(
+        store.as_ref(),
+        crate::gazetteer::Gazetteer::embedded(),
+        crate::taxonomy::Taxonomy::embedded(),
+        DEMO_AREA_CODE,
+        None,
+    )
+    .await?;
+    println!(
+        "\nseries of {} (the latest report of each period):",
+        area.area
+    );
     println!(
         "  {:<28} {:<8} {:<7} {:>12}  unit",
         "indicator / metric", "period", "kind", "value"
     );
-    for r in &rows {
-        println!(
-            "  {:<28} {:<8} {:<7} {:>12}  {}",
-            r.indicator.clone().unwrap_or_else(|| r.metric.clone()),
-            r.period.clone().unwrap_or_default(),
-            r.kind,
-            r.value,
-            r.unit
-        );
+    for t in &area.series {
+        for r in &t.rows {
+            for (kind, p) in [("actual", &r.actual), ("target", &r.target)] {
+                if let Some(p) = p {
+                    println!(
+                        "  {:<28} {:<8} {:<7} {:>12}  {}",
+                        t.indicator,
+                        r.period,
+                        kind,
+                        // Values converted through the base unit carry float noise.
+                        (p.value * 1e6).round() / 1e6,
+                        p.unit
+                    );
+                }
+            }
+        }
     }
     println!(
         "\nTry: sqlite3 {} \"SELECT period, kind, value, unit FROM indicator_series WHERE indicator = 'income_per_capita'\"",

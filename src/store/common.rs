@@ -90,48 +90,6 @@ impl From<FactRow> for Fact {
     }
 }
 
-/// A row of the `indicator_series` view as the drivers decode it.
-#[derive(sqlx::FromRow)]
-pub(super) struct SeriesDbRow {
-    pub area: Option<String>,
-    pub province: Option<String>,
-    pub indicator: Option<String>,
-    pub metric: String,
-    pub year: Option<i64>,
-    pub period: Option<String>,
-    pub kind: String,
-    pub value: f64,
-    pub unit: String,
-    pub value_base: Option<f64>,
-    pub unit_base: Option<String>,
-    pub article_url: String,
-    pub published_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-    pub reports: i64,
-    pub disagree: bool,
-}
-
-impl From<SeriesDbRow> for super::SeriesRow {
-    fn from(r: SeriesDbRow) -> Self {
-        super::SeriesRow {
-            area: r.area,
-            province: r.province,
-            indicator: r.indicator,
-            metric: r.metric,
-            year: r.year.and_then(|y| i32::try_from(y).ok()),
-            period: r.period,
-            kind: r.kind,
-            value: r.value,
-            unit: r.unit,
-            value_base: r.value_base,
-            unit_base: r.unit_base,
-            article_url: r.article_url,
-            published_at: r.published_at,
-            reports: r.reports,
-            disagree: r.disagree,
-        }
-    }
-}
-
 /// A row of the `source_status` query.
 #[derive(sqlx::FromRow)]
 pub(super) struct SourceStatusRow {
@@ -498,39 +456,6 @@ macro_rules! impl_store {
                     return Err($crate::store::StoreError::NotFound);
                 }
                 Ok(())
-            }
-
-            async fn series(
-                &self,
-                f: &$crate::store::SeriesFilter,
-            ) -> Result<Vec<$crate::store::SeriesRow>, $crate::store::StoreError> {
-                let mut qb = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT area, province, indicator, metric, year, period, kind, value, unit, \
-                     value_base, unit_base, article_url, published_at, reports, disagree \
-                     FROM indicator_series WHERE 1 = 1",
-                );
-                if let Some(v) = &f.area {
-                    qb.push(" AND area = ").push_bind(v);
-                }
-                if let Some(v) = &f.province {
-                    qb.push(" AND province = ").push_bind(v);
-                }
-                if let Some(v) = &f.indicator {
-                    qb.push(" AND indicator = ").push_bind(v);
-                }
-                if let Some(v) = &f.kind {
-                    qb.push(" AND kind = ").push_bind(v);
-                }
-                if let Some(v) = f.from_year {
-                    qb.push(" AND year >= ").push_bind(i64::from(v));
-                }
-                if let Some(v) = f.to_year {
-                    qb.push(" AND year <= ").push_bind(i64::from(v));
-                }
-                qb.push(" ORDER BY year, period, kind, area");
-                let rows: Vec<$crate::store::common::SeriesDbRow> =
-                    qb.build_query_as().fetch_all(&self.pool).await?;
-                Ok(rows.into_iter().map(Into::into).collect())
             }
 
             async fn article_facts(

@@ -133,9 +133,6 @@ pub trait Store: AlertStore + LeaseStore + QueryStore + Send + Sync {
     /// Closes a `crawl_runs` row with its counts.
     async fn finish_run(&self, run_id: i64, stats: &RunStats) -> Result<(), StoreError>;
 
-    /// Rows of the `indicator_series` view matching a filter, oldest period first.
-    async fn series(&self, filter: &SeriesFilter) -> Result<Vec<SeriesRow>, StoreError>;
-
     /// Facts of one article, in extraction order.
     async fn article_facts(&self, article_id: i64) -> Result<Vec<Fact>, StoreError>;
 

@@ -183,8 +183,8 @@ pub async fn series(State(web): State<Web>, Query(p): Query<Params>) -> Response
     run.await.unwrap_or_else(error)
 }
 
-/// `/api/plan-vs-actual?area=&indicator=`: rows of the `plan_vs_actual` view (area as stored,
-/// `huyện Kỳ Anh`; both optional).
+/// `/api/plan-vs-actual?area=&indicator=`: rows of the `plan_vs_actual` view (both optional;
+/// `area` is an area code, or an area name as stored: `huyện Thạch Hà`).
 pub async fn plan_vs_actual(State(web): State<Web>, Query(p): Query<Params>) -> Response {
     let run = async {
         let csv = wants_csv(&p)?;
@@ -194,7 +194,29 @@ pub async fn plan_vs_actual(State(web): State<Web>, Query(p): Query<Params>) -> 
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty());
-        let out = web.store.plan_vs_actual(area, ind).await?;
+        // A code stands for the names the gazetteer gives it (one, or one per structure).
+        let names: Vec<Option<String>> = match area {
+            Some(a) if a.bytes().all(|b| b.is_ascii_digit()) => {
+                let mut names: Vec<Option<String>> = web
+                    .gazetteer
+                    .areas()
+                    .iter()
+                    .filter(|u| u.code == a)
+                    .map(|u| Some(u.full_name.clone()))
+                    .collect();
+                names.sort();
+                names.dedup();
+                if names.is_empty() {
+                    return Err(ViewError::NotFound(format!("no area with code {a:?}")));
+                }
+                names
+            }
+            other => vec![other.map(str::to_string)],
+        };
+        let mut out = Vec::new();
+        for name in &names {
+            out.extend(web.store.plan_vs_actual(name.as_deref(), ind).await?);
+        }
         Ok::<_, ViewError>(rows(csv, "plan-vs-actual", &out))
     };
     run.await.unwrap_or_else(error)

@@ -26,8 +26,8 @@ pub fn svg(t: &Trend) -> String {
     }
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let mut hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    // From zero, unless the values differ and sit far above it: then from a little below the lowest, so
-    // that the change between periods shows.
+    // From zero, unless the values differ and sit far above it: then from a little below the
+    // lowest, so that the change between periods shows.
     let lo = if min > 0.0 && hi > min && min > 0.5 * hi {
         min - 0.2 * (hi - min).max(min * 0.05)
     } else {
