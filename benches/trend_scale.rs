@@ -353,10 +353,51 @@ async fn web(s: &Arc<dyn Store>, d: &[District], n: usize) {
         assert!(!rows.is_empty());
     }
     summary("area_view, every indicator (library)", area_lib);
+    let mut sql = Vec::new();
+    for _ in 0..n {
+        let (code, _) = pick();
+        let t0 = Instant::now();
+        let rows = s.area_facts(&code, None).await.expect("area facts");
+        sql.push(t0.elapsed());
+        assert!(!rows.is_empty());
+    }
+    summary("  of which the facts query (store.area_facts)", sql);
     summary(
         "area_view + period_rows, one indicator (library)",
         series_lib,
     );
+
+    // Server time: the router called in-process, from the request to the last byte of the body.
+    let router = chiso::web::site(chiso::web::Web {
+        store: Arc::clone(s),
+        gazetteer: gaz,
+        taxonomy: tax,
+    });
+    let call = |path: String| {
+        let mut router = router.clone();
+        async move {
+            use http_body_util::BodyExt;
+            let req = axum::http::Request::get(path.as_str())
+                .body(axum::body::Body::empty())
+                .expect("request");
+            let t0 = Instant::now();
+            let resp = tower_service::Service::call(&mut router, req)
+                .await
+                .expect("infallible");
+            assert!(resp.status().is_success(), "{path}: {}", resp.status());
+            let body = resp.into_body().collect().await.expect("body").to_bytes();
+            assert!(!body.is_empty());
+            t0.elapsed()
+        }
+    };
+    let (mut area_srv, mut series_srv) = (Vec::new(), Vec::new());
+    for _ in 0..n {
+        let (code, ind) = pick();
+        area_srv.push(call(format!("/area/{code}")).await);
+        series_srv.push(call(format!("/api/series?area={code}&indicator={ind}")).await);
+    }
+    summary("/area/{code} server time (router in-process)", area_srv);
+    summary("/api/series server time (router in-process)", series_srv);
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -3,7 +3,8 @@
 //! Lifecycle: load the configuration, open and migrate the store, build the crawler, schedule one
 //! cron job per enabled source (tokio-cron-scheduler, evaluated in Asia/Ho_Chi_Minh) plus a
 //! heartbeat job, start the first crawl of every source (`[schedule] run_at_start`), open the
-//! local HTTP listener (`/healthz`, `/metrics`), send `READY=1`, then wait for signals:
+//! local HTTP listener (`/healthz`, `/metrics`, `/feed.atom`, and the web pages and API that the
+//! face above hands in as [`Routes`]), send `READY=1`, then wait for signals:
 //! - SIGHUP reloads the configuration file: sources added, removed or changed, `[schedule]`
 //!   settings and `[[alert]]` channels and filters take effect at once; changes that need a
 //!   restart (`[http]`, `[database]`, `[daemon]`, `[extract]`) are named in one log line; an
