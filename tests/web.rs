@@ -302,8 +302,11 @@ async fn titles_sentences_and_names_from_the_web_are_escaped() {
         s.sync_sources(&[source()]).await.unwrap();
         let body = format!("Mở đầu. {HOSTILE_SENTENCE}");
         let at = "Mở đầu. Thu <script>x()</script> đạt ".chars().count();
+        // A URL that is a script, as a hostile canonical link could make it.
+        let mut hostile = new_article(1, HOSTILE_TITLE, &body, "2024-12-20T08:00:00+07:00");
+        hostile.url = "javascript:alert('u')".into();
         s.save_article(
-            &new_article(1, HOSTILE_TITLE, &body, "2024-12-20T08:00:00+07:00"),
+            &hostile,
             &[fact(
                 HOSTILE_AREA,
                 "99001",
@@ -334,6 +337,7 @@ async fn titles_sentences_and_names_from_the_web_are_escaped() {
         assert!(!page.contains("<script"), "{path}: {page}");
         assert!(!page.contains("<img"), "{path}: {page}");
         assert!(!page.contains("<b>"), "{path}: {page}");
+        assert!(!page.contains("href=\"javascript:"), "{path}: {page}");
     }
     let (_, _, home) = s.get("/").await;
     assert!(

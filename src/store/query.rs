@@ -4,7 +4,7 @@
 //! for each backend struct (invoked in `sqlite.rs` and `postgres.rs`). `chiso trend` reads the
 //! `facts` of one series through the `facts_series` index instead of the `indicator_series` view:
 //! the view ranks every fact of the database before it can be filtered, which is too slow for the
-//! 50 ms target at a million facts; `crate::query::series` applies the same ranking rules to the
+//! 50 ms target at a million facts; the query layer's `series` module applies the same ranking rules to the
 //! few rows read.
 
 use super::rows::{

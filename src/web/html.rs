@@ -94,6 +94,21 @@ pub fn link(href: &str, text: &str) -> String {
     format!("<a href=\"{}\">{}</a>", esc(href), esc(text))
 }
 
+/// A link to a stored URL (an article's): only `http:` and `https:` targets become links, so
+/// that a `javascript:` URL read from the web is shown as text, never followed.
+pub fn ext_link(href: &str, text: &str) -> String {
+    let lower = href.trim_start().to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        format!(
+            "<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>",
+            esc(href),
+            esc(text)
+        )
+    } else {
+        esc(text)
+    }
+}
+
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;\
 margin:0;color:#1d2430;background:#fafbfc}header{display:flex;gap:1.5rem;align-items:center;\
 padding:.6rem 1.2rem;background:#12355b;color:#fff;flex-wrap:wrap}header a{color:#fff}\
@@ -119,6 +134,15 @@ mod tests {
             esc("<script>alert(\"x\")</script> & 'y'"),
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
         );
+    }
+
+    #[test]
+    fn only_web_urls_become_links() {
+        assert_eq!(
+            ext_link("https://a.vn/x?a=1&b=\"", "bài"),
+            "<a href=\"https://a.vn/x?a=1&amp;b=&quot;\" rel=\"noopener noreferrer\">bài</a>"
+        );
+        assert_eq!(ext_link("javascript:alert(1)", "<b>"), "&lt;b&gt;");
     }
 
     #[test]

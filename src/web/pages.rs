@@ -3,7 +3,7 @@
 //! (`/indicator/{key}?year=`) and an article's facts with their sentences (`/article/{id}`).
 //! Labels are Vietnamese with the English key (the API's field name) beneath.
 
-use super::html::{downloads, esc, link, num, page, pct, table, url_arg};
+use super::html::{downloads, esc, ext_link, link, num, page, pct, table, url_arg};
 use super::{chart, html_response, status_of, Web};
 use crate::query::view::{self, ViewError};
 use crate::store::ListFilter;
@@ -280,10 +280,10 @@ pub async fn area(State(web): State<Web>, Path(code): Path<String>) -> Response 
                 .map(|r| {
                     let mut links = Vec::new();
                     if let Some(a) = &r.actual {
-                        links.push(link(&a.article_url, "thực hiện"));
+                        links.push(ext_link(&a.article_url, "thực hiện"));
                     }
                     if let Some(p) = &r.target {
-                        links.push(link(&p.article_url, "kế hoạch"));
+                        links.push(ext_link(&p.article_url, "kế hoạch"));
                     }
                     vec![
                         esc(&r.period),
@@ -368,7 +368,7 @@ pub async fn indicator(
                     esc(&num(x.target)),
                     esc(&pct(x.achievement_pct, false)),
                     x.reports.to_string(),
-                    link(&x.article_url, "bài báo"),
+                    ext_link(&x.article_url, "bài báo"),
                 ]
             })
             .collect();
@@ -469,7 +469,7 @@ pub async fn article(State(web): State<Web>, Path(id): Path<String>) -> Response
             esc(&title),
             esc(&a.source),
             esc(&vn_time(a.published_at)),
-            link(&a.url, &a.url)
+            ext_link(&a.url, &a.url)
         );
         let _ = write!(
             body,
