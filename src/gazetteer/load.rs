@@ -241,11 +241,16 @@ fn area_from_row(row: UnitRow, kind: &FileKind) -> Result<Area, String> {
     })
 }
 
-/// Parses all files. `names` are the file names used in errors (a path for `load_dir`).
-pub(crate) fn load(src: &Sources<'_>, names: &[String; 11]) -> Result<Loaded, GazetteerError> {
+/// Parses all files (the commune map only when `eager_commune_map`: the embedded one is parsed on
+/// first use). `names` are the file names used in errors (a path for `load_dir`).
+pub(crate) fn load(
+    src: &Sources<'_>,
+    names: &[String; 11],
+    eager_commune_map: bool,
+) -> Result<Loaded, GazetteerError> {
     let mut areas = Vec::with_capacity(16_500);
     let mut province_map = HashMap::new();
-    let mut commune_map: HashMap<String, Vec<OldCommune>> = HashMap::with_capacity(3_400);
+    let mut commune_map: HashMap<String, Vec<OldCommune>> = HashMap::new();
     for (i, text) in src.texts.iter().enumerate() {
         let file = names[i].as_str();
         if let Some(kind) = file_kind(i) {
@@ -271,24 +276,8 @@ pub(crate) fn load(src: &Sources<'_>, names: &[String; 11]) -> Result<Loaded, Ga
                 province_map.insert(v[0].to_string(), v[1].to_string());
                 Ok(())
             })?;
-        } else {
-            let cols = ["old_code", "old_district_code", "new_code"];
-            each_row(file, text, &cols, |v, _| {
-                if v[2].is_empty() {
-                    return Err("empty new_code".to_string());
-                }
-                let old = OldCommune {
-                    old_code: v[0].to_string(),
-                    old_district_code: v[1].to_string(),
-                };
-                match commune_map.get_mut(v[2]) {
-                    Some(list) => list.push(old),
-                    None => {
-                        commune_map.insert(v[2].to_string(), vec![old]);
-                    }
-                }
-                Ok(())
-            })?;
+        } else if eager_commune_map {
+            commune_map = parse_commune_map(file, text)?;
         }
     }
     let mut aliases = Vec::with_capacity(1_100);
@@ -313,6 +302,34 @@ pub(crate) fn load(src: &Sources<'_>, names: &[String; 11]) -> Result<Loaded, Ga
         commune_map,
         aliases,
     })
+}
+
+/// Parses `commune_map_2025.csv`: 2025 commune code → the pre-2025 communes it was made from.
+pub(crate) fn parse_commune_map(
+    file: &str,
+    text: &str,
+) -> Result<HashMap<String, Vec<OldCommune>>, GazetteerError> {
+    let mut commune_map: HashMap<String, Vec<OldCommune>> = HashMap::with_capacity(3_400);
+    let cols = ["old_code", "old_district_code", "new_code"];
+    each_row(file, text, &cols, |v, _| {
+        if v[2].is_empty() {
+            return Err("empty new_code".to_string());
+        }
+        let old = OldCommune {
+            old_code: v[0].to_string(),
+            old_district_code: v[1].to_string(),
+        };
+        match commune_map.get_mut(v[2]) {
+            Some(list) => list.push(old),
+            None => {
+                commune_map.insert(v[2].to_string(), vec![old]);
+            }
+        }
+        Ok(())
+    })?;
+    commune_map.values_mut().for_each(Vec::shrink_to_fit);
+    commune_map.shrink_to_fit();
+    Ok(commune_map)
 }
 
 /// Parses the `level` column of aliases.csv.

@@ -221,7 +221,11 @@ pub struct Gazetteer {
     /// New province code → old province codes.
     province_rev: HashMap<String, Vec<String>>,
     /// New commune code → old communes.
-    commune_map: HashMap<String, Vec<OldCommune>>,
+    commune_map: OnceLock<HashMap<String, Vec<OldCommune>>>,
+    /// The embedded `commune_map_2025.csv`, parsed on first use: only the 2025-to-former lookups
+    /// need it, and its 0.8 MB is a good part of every command's start-up and of the daemon's
+    /// memory. `None` when the map was parsed at load time (`load_dir`).
+    commune_map_text: Option<&'static str>,
 }
 
 fn slot(era: Era, level: Level) -> usize {
@@ -249,10 +253,13 @@ impl Gazetteer {
                 .chain(std::iter::once(&load::ALIASES_FILE))
                 .map(|f| format!("embedded:{f}"))
                 .collect::<Vec<_>>();
-            Self::build(&load::embedded_sources(), names).unwrap_or_else(|e| {
+            let src = load::embedded_sources();
+            let mut g = Self::build(&src, names, false).unwrap_or_else(|e| {
                 tracing::error!(error = %e, "embedded gazetteer does not parse");
                 Gazetteer::empty()
-            })
+            });
+            g.commune_map_text = Some(src.texts[9]);
+            g
         })
     }
 
@@ -279,7 +286,7 @@ impl Gazetteer {
             texts,
             aliases: owned[10].as_str(),
         };
-        Self::build(&src, names)
+        Self::build(&src, names, true)
     }
 
     fn empty() -> Gazetteer {
@@ -290,18 +297,24 @@ impl Gazetteer {
             by_ascii: HashMap::new(),
             province_map: HashMap::new(),
             province_rev: HashMap::new(),
-            commune_map: HashMap::new(),
+            commune_map: OnceLock::new(),
+            commune_map_text: None,
         }
     }
 
-    /// Parses the sources and builds every index.
-    fn build(src: &load::Sources<'_>, names: Vec<String>) -> Result<Gazetteer, GazetteerError> {
+    /// Parses the sources and builds every index; the commune map too when
+    /// `eager_commune_map`, else it is left for [`Gazetteer::commune_map`] to parse.
+    fn build(
+        src: &load::Sources<'_>,
+        names: Vec<String>,
+        eager_commune_map: bool,
+    ) -> Result<Gazetteer, GazetteerError> {
         let names: [String; 11] = names.try_into().map_err(|_| GazetteerError::Invalid {
             file: String::new(),
             line: 0,
             message: "internal: wrong number of gazetteer files".to_string(),
         })?;
-        let loaded = load::load(src, &names)?;
+        let loaded = load::load(src, &names, eager_commune_map)?;
         let mut g = Gazetteer::empty();
         g.areas = loaded.areas;
         g.by_name.reserve(g.areas.len());
@@ -361,7 +374,9 @@ impl Gazetteer {
             olds.sort();
         }
         g.province_map = loaded.province_map;
-        g.commune_map = loaded.commune_map;
+        if eager_commune_map {
+            let _ = g.commune_map.set(loaded.commune_map);
+        }
         g.shrink();
         Ok(g)
     }
@@ -392,8 +407,21 @@ impl Gazetteer {
             m.shrink_to_fit();
         }
         self.province_rev.values_mut().for_each(Vec::shrink_to_fit);
-        self.commune_map.values_mut().for_each(Vec::shrink_to_fit);
-        self.commune_map.shrink_to_fit();
+    }
+
+    /// 2025 commune code → the pre-2025 communes it was made from, parsed on first use for the
+    /// embedded gazetteer (the files are checked by the test suite; a parse failure is logged
+    /// and leaves the map empty).
+    fn commune_map(&self) -> &HashMap<String, Vec<OldCommune>> {
+        self.commune_map
+            .get_or_init(|| match self.commune_map_text {
+                Some(text) => load::parse_commune_map("embedded:commune_map_2025.csv", text)
+                    .unwrap_or_else(|e| {
+                        tracing::error!(error = %e, "embedded commune map does not parse");
+                        HashMap::new()
+                    }),
+                None => HashMap::new(),
+            })
     }
 
     /// Indexes one spelling of area `i` under its name key and its ASCII key.
@@ -502,7 +530,7 @@ impl Gazetteer {
         if commune_2025.era != Era::Post2025 || commune_2025.level != Level::Commune {
             return &[];
         }
-        self.commune_map
+        self.commune_map()
             .get(&commune_2025.code)
             .map(Vec::as_slice)
             .unwrap_or(&[])
