@@ -74,19 +74,26 @@ min_interval_ms = 0
 [schedule]
 run_at_start = false
 [daemon]
-listen = ""
+listen = "${2:-}"
 T
 }
 
 # 1. Idle: 12 sources scheduled once a year and no crawl at start, on a database already
-#    migrated (the state of a daemon restarted by systemd); the first start's one-off gazetteer
-#    load is measured apart. The crawl takes the whole sitemap in one run (max_new_per_run).
-{ header idle; for i in $(seq 1 12); do source_block "s$i" "http://127.0.0.1:$PORT" "0 0 0 1 1 *"; done; } > "$WORK/idle.toml"
+#    migrated (the state of a daemon restarted by systemd), the listener with the web pages and
+#    API on a free loopback port; the first start's one-off gazetteer load is measured apart. The crawl takes the whole sitemap in one run (max_new_per_run).
+WEB_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+{ header idle "127.0.0.1:$WEB_PORT"; for i in $(seq 1 12); do source_block "s$i" "http://127.0.0.1:$PORT" "0 0 0 1 1 *"; done; } > "$WORK/idle.toml"
 FIRST=$(/usr/bin/time -v "$BIN" --config "$WORK/idle.toml" db migrate 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}')
 "$BIN" --config "$WORK/idle.toml" run 2>/dev/null &
 PID=$!
 sleep 8
 IDLE_RSS=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
+# The web pages and API are on the daemon's listener: a few of them served, then RSS again.
+for path in / "/areas?q=huyen%20Ky%20Anh" /area/447 /api/sources "/api/reports?limit=10"; do
+    curl -fsS -o /dev/null "http://127.0.0.1:$WEB_PORT$path"
+done
+sleep 1
+WEB_RSS=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
 kill -TERM $PID; wait $PID || true
 
 # 2. A crawl of N local articles, peak resident memory.
@@ -98,8 +105,8 @@ PEAK=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$WORK/
 STORED=$(python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('select count(*) from articles').fetchone()[0], c.execute('select count(*) from facts').fetchone()[0])" "$WORK/crawl.db")
 # 3. A restart after a crawl, with as many sources as config/chiso.toml (35) on the default
 #    schedule: the restarted daemon finds every source's current slot crawled, so it stays idle
-#    (the state of a daemon restarted by systemd between two slots).
-{ header restart; for i in $(seq 1 35); do source_block "r$i" "http://127.0.0.1:$PORT" "0 */30 * * * *"; done; } \
+#    (the state of a daemon restarted by systemd between two slots), web pages on its listener.
+{ header restart "127.0.0.1:$WEB_PORT"; for i in $(seq 1 35); do source_block "r$i" "http://127.0.0.1:$PORT" "0 */30 * * * *"; done; } \
     | sed 's/^run_at_start = false$/run_at_start = true/' > "$WORK/restart.toml"
 "$BIN" --config "$WORK/restart.toml" crawl --once > /dev/null 2>&1 || true
 "$BIN" --config "$WORK/restart.toml" run 2>/dev/null &
@@ -121,6 +128,7 @@ kill -TERM $PID; wait $PID || true
 
 printf 'first start (db migrate):    %6.1f MB peak resident\n' "$(echo "$FIRST/1024" | bc -l)"
 printf 'idle, 12 sources:            %6.1f MB resident\n' "$(echo "$IDLE_RSS/1024" | bc -l)"
+printf 'after serving 5 web pages:   %6.1f MB resident\n' "$(echo "$WEB_RSS/1024" | bc -l)"
 printf 'idle after a crawl, restart, 35 sources: %6.1f MB resident\n' "$(echo "$RESTART_RSS/1024" | bc -l)"
 printf 'idle after crawling %d articles:  %6.1f MB resident\n' "$N" "$(echo "$STEADY_RSS/1024" | bc -l)"
 printf 'crawl of %d articles:     %6.1f MB peak resident, %.1f s, stored (articles facts): %s\n' \

@@ -1,10 +1,12 @@
-//! Scale benchmark for `chiso trend` (issue 7): fills a database with generated facts (default
-//! 1,000,000) through the public store API, then times trends of random area × indicator
-//! series, both as a library call and as the whole `chiso trend` process.
+//! Scale benchmark for `chiso trend` (issue 7) and the web view (issue 15): fills a database with
+//! generated facts (default 1,000,000) through the public store API, then times trends of random
+//! area × indicator series, both as a library call and as the whole `chiso trend` process, and
+//! the area page and `/api/series` both as library calls and as HTTP requests to the web
+//! routes served on 127.0.0.1.
 //!
 //! ```text
 //! cargo bench --bench trend_scale -- [--url sqlite:///tmp/chiso-1m.db | postgres://...]
-//!     [--schema trend_bench] [--facts 1000000] [--queries 200] [--cli 20]
+//!     [--schema trend_bench] [--facts 1000000] [--queries 200] [--cli 20] [--web 200]
 //! ```
 //!
 //! A database that already holds the facts is reused (the fill takes minutes). The facts are
@@ -32,6 +34,7 @@ struct Opts {
     facts: usize,
     queries: usize,
     cli: usize,
+    web: usize,
 }
 
 fn opts() -> Opts {
@@ -41,6 +44,7 @@ fn opts() -> Opts {
         facts: 1_000_000,
         queries: 200,
         cli: 20,
+        web: 200,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -52,6 +56,7 @@ fn opts() -> Opts {
             "--facts" => o.facts = v.parse().expect("--facts N"),
             "--queries" => o.queries = v.parse().expect("--queries N"),
             "--cli" => o.cli = v.parse().expect("--cli N"),
+            "--web" => o.web = v.parse().expect("--web N"),
             // `cargo bench` passes `--bench`; anything else unknown is ignored too.
             _ => {
                 i += 1;
@@ -77,21 +82,29 @@ impl Rng {
     }
 }
 
-/// (full name, province) of the districts used.
-fn districts() -> Vec<(String, String)> {
+/// (full name, province, code) of the districts used.
+type District = (String, String, String);
+
+fn districts() -> Vec<District> {
     let g = Gazetteer::embedded();
     g.areas()
         .iter()
         .filter(|a| a.era == Era::Pre2025 && a.level == Level::District && !a.former)
-        .filter_map(|a| Some((a.full_name.clone(), g.province_of(a)?.name.clone())))
+        .filter_map(|a| {
+            Some((
+                a.full_name.clone(),
+                g.province_of(a)?.name.clone(),
+                a.code.clone(),
+            ))
+        })
         .collect()
 }
 
-fn fact(area: &(String, String), ind: usize, year: i32, kind: Kind, value: f64) -> Fact {
+fn fact(area: &District, ind: usize, year: i32, kind: Kind, value: f64) -> Fact {
     Fact {
         area: Some(area.0.clone()),
         area_level: Some("district".into()),
-        area_code: None,
+        area_code: Some(area.2.clone()),
         province: Some(area.1.clone()),
         metric: format!("chỉ tiêu số {ind}"),
         indicator: Some(format!("ind_{ind:02}")),
@@ -116,7 +129,7 @@ fn fact(area: &(String, String), ind: usize, year: i32, kind: Kind, value: f64) 
     }
 }
 
-fn article_facts(i: usize, d: &[(String, String)], rng: &mut Rng) -> (NewArticle, Vec<Fact>) {
+fn article_facts(i: usize, d: &[District], rng: &mut Rng) -> (NewArticle, Vec<Fact>) {
     let area = &d[i % d.len()];
     let year = FIRST_YEAR + ((i / d.len()) as i32 % YEARS);
     let mut facts = Vec::with_capacity(FACTS_PER_ARTICLE);
@@ -147,7 +160,7 @@ fn article_facts(i: usize, d: &[(String, String)], rng: &mut Rng) -> (NewArticle
     (a, facts)
 }
 
-async fn fill(s: &Arc<dyn Store>, d: &[(String, String)], facts: usize) {
+async fn fill(s: &Arc<dyn Store>, d: &[District], facts: usize) {
     let have = s.counts().await.expect("counts").facts as usize;
     if have >= facts {
         println!("reusing database: {have} facts");
@@ -288,4 +301,150 @@ async fn main() {
         summary("chiso trend (whole process)", cli);
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    if o.web > 0 {
+        web(&s, &d, o.web).await;
+    }
+}
+
+/// The area page and `/api/series`: as library calls (`query::view`), then as HTTP requests to
+/// the web routes on the daemon's listener (request sent to last byte read, over loopback).
+async fn web(s: &Arc<dyn Store>, d: &[District], n: usize) {
+    use chiso::query::view;
+    let gaz = Gazetteer::embedded();
+    let tax = Taxonomy::embedded();
+    let mut rng = Rng(7);
+    let mut pick = || {
+        (
+            d[rng.below(d.len())].2.clone(),
+            format!("ind_{:02}", rng.below(INDICATORS)),
+        )
+    };
+    let (code, _) = pick();
+    let warm = view::area_view(s.as_ref(), gaz, tax, &code, None)
+        .await
+        .expect("area view");
+    println!(
+        "area page of {}: {} series, {} periods",
+        warm.area,
+        warm.series.len(),
+        warm.series.iter().map(|t| t.rows.len()).sum::<usize>()
+    );
+    let (mut area_lib, mut series_lib) = (Vec::new(), Vec::new());
+    for _ in 0..n {
+        let (code, ind) = pick();
+        let t0 = Instant::now();
+        let v = view::area_view(s.as_ref(), gaz, tax, &code, None).await;
+        area_lib.push(t0.elapsed());
+        assert!(
+            v.is_ok_and(|v| !v.series.is_empty()),
+            "area {code} has no series"
+        );
+        let t0 = Instant::now();
+        let v = view::area_view(s.as_ref(), gaz, tax, &code, Some(&ind))
+            .await
+            .expect("series");
+        let rows: Vec<view::PeriodRow> = v
+            .series
+            .iter()
+            .flat_map(|t| view::period_rows(&code, t))
+            .collect();
+        series_lib.push(t0.elapsed());
+        assert!(!rows.is_empty());
+    }
+    summary("area_view, every indicator (library)", area_lib);
+    let mut sql = Vec::new();
+    for _ in 0..n {
+        let (code, _) = pick();
+        let t0 = Instant::now();
+        let rows = s.area_facts(&code, None).await.expect("area facts");
+        sql.push(t0.elapsed());
+        assert!(!rows.is_empty());
+    }
+    summary("  of which the facts query (store.area_facts)", sql);
+    summary(
+        "area_view + period_rows, one indicator (library)",
+        series_lib,
+    );
+
+    // Server time: the router called in-process, from the request to the last byte of the body.
+    let router = chiso::web::site(chiso::web::Web {
+        store: Arc::clone(s),
+        gazetteer: gaz,
+        taxonomy: tax,
+    });
+    let call = |path: String| {
+        let mut router = router.clone();
+        async move {
+            use http_body_util::BodyExt;
+            let req = axum::http::Request::get(path.as_str())
+                .body(axum::body::Body::empty())
+                .expect("request");
+            let t0 = Instant::now();
+            let resp = tower_service::Service::call(&mut router, req)
+                .await
+                .expect("infallible");
+            assert!(resp.status().is_success(), "{path}: {}", resp.status());
+            let body = resp.into_body().collect().await.expect("body").to_bytes();
+            assert!(!body.is_empty());
+            t0.elapsed()
+        }
+    };
+    let (mut area_srv, mut series_srv) = (Vec::new(), Vec::new());
+    for _ in 0..n {
+        let (code, ind) = pick();
+        area_srv.push(call(format!("/area/{code}")).await);
+        series_srv.push(call(format!("/api/series?area={code}&indicator={ind}")).await);
+    }
+    summary("/area/{code} server time (router in-process)", area_srv);
+    summary("/api/series server time (router in-process)", series_srv);
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = chiso::web::site(chiso::web::Web {
+        store: Arc::clone(s),
+        gazetteer: gaz,
+        taxonomy: tax,
+    });
+    let (_stop_tx, stop) = tokio::sync::watch::channel(false);
+    tokio::spawn(chiso::daemon::http::serve_router(
+        listener,
+        router,
+        stop,
+        chiso::daemon::http::Limits::default(),
+    ));
+    let client = reqwest::Client::new();
+    let get = |path: String| {
+        let client = client.clone();
+        async move {
+            let t0 = Instant::now();
+            let r = client
+                .get(format!("http://{addr}{path}"))
+                .send()
+                .await
+                .expect("GET");
+            let status = r.status();
+            let body = r.bytes().await.expect("body");
+            assert!(status.is_success(), "{path}: {status}");
+            (t0.elapsed(), body.len())
+        }
+    };
+    let _ = get(format!("/area/{code}")).await;
+    let (mut area_http, mut series_http, mut bytes) = (Vec::new(), Vec::new(), 0);
+    for _ in 0..n {
+        let (code, ind) = pick();
+        let (t, len) = get(format!("/area/{code}")).await;
+        area_http.push(t);
+        bytes += len;
+        let (t, _) = get(format!("/api/series?area={code}&indicator={ind}")).await;
+        series_http.push(t);
+    }
+    println!("area pages: {} KB on average", bytes / n / 1024);
+    summary("GET /area/{code} (HTTP, loopback)", area_http);
+    summary(
+        "GET /api/series?area=&indicator= (HTTP, loopback)",
+        series_http,
+    );
 }

@@ -116,18 +116,26 @@ pub async fn sync_sources(store: &dyn Store, config: &Config) -> anyhow::Result<
     Ok(())
 }
 
+/// The taxonomy of a configuration: the built-in one, or the user's file named by
+/// `[extract] indicators`, read once and kept for the life of the process.
+pub fn taxonomy_for(config: &Config) -> anyhow::Result<&'static crate::taxonomy::Taxonomy> {
+    use crate::taxonomy::Taxonomy;
+    match config.indicators_path() {
+        None => Ok(Taxonomy::embedded()),
+        Some(path) => {
+            let taxonomy = Taxonomy::from_file(&path)
+                .map_err(|e| crate::config::ConfigError(format!("extract.indicators: {e}")))?;
+            Ok(Box::leak(Box::new(taxonomy)))
+        }
+    }
+}
+
 /// The extractor for a configuration: the built-in taxonomy, or the user's file named by
 /// `[extract] indicators`. A user taxonomy lives as long as the process (it is read once).
 pub fn extractor_for(config: &Config) -> anyhow::Result<crate::extract::Extractor<'static>> {
     use crate::extract::Extractor;
-    use crate::taxonomy::Taxonomy;
     match config.indicators_path() {
         None => Ok(Extractor::embedded()),
-        Some(path) => {
-            let taxonomy = Taxonomy::from_file(&path)
-                .map_err(|e| crate::config::ConfigError(format!("extract.indicators: {e}")))?;
-            let taxonomy: &'static Taxonomy = Box::leak(Box::new(taxonomy));
-            Ok(Extractor::with_taxonomy(taxonomy))
-        }
+        Some(_) => Ok(Extractor::with_taxonomy(taxonomy_for(config)?)),
     }
 }

@@ -21,3 +21,4 @@ pub mod scrape;
 pub mod store;
 pub mod taxonomy;
 pub mod text;
+pub mod web;

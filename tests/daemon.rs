@@ -338,6 +338,21 @@ async fn crawls_on_schedule_serves_health_and_stops_cleanly_on_sigterm() {
         atom.contains("<feed") && atom.contains("bai-1-post1.html"),
         "{atom}"
     );
+    // The web pages and the JSON API are on the same listener.
+    let (status, sources) = d.get("/api/sources");
+    assert_eq!(status, 200, "{sources}");
+    let sources: serde_json::Value = serde_json::from_str(&sources).unwrap();
+    assert_eq!(sources[0]["name"], "site", "{sources}");
+    assert!(
+        sources[0]["articles"].as_i64().unwrap_or(0) >= 2,
+        "{sources}"
+    );
+    let (status, home) = d.get("/");
+    assert_eq!(status, 200);
+    assert!(
+        home.contains("<table class=\"sources\">") && home.contains(">site<"),
+        "{home}"
+    );
 
     // A client that never finishes its request head is disconnected by the daemon (after its
     // 10 s header read timeout); the wait here is only bounded by PATIENCE.

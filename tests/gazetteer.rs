@@ -348,6 +348,32 @@ fn load_dir_reports_file_and_line() {
     }
     let copy = Gazetteer::load_dir(dir.path()).unwrap();
     assert_eq!(copy.areas().len(), g().areas().len());
+    // The commune map, parsed at load time here and on first use in the embedded copy, agrees
+    // for every 2025 commune.
+    let mut mapped = 0;
+    for (a, b) in copy.areas().iter().zip(g().areas()) {
+        let old = |g: &Gazetteer, x| -> Vec<String> {
+            g.former_communes(x)
+                .iter()
+                .map(|c| c.code.clone())
+                .collect()
+        };
+        assert_eq!(old(&copy, a), old(g(), b), "{}", a.full_name);
+        mapped += usize::from(!old(g(), b).is_empty());
+    }
+    assert!(
+        mapped > 3_000,
+        "{mapped} communes of 2025 with former communes"
+    );
+    // A broken commune map is reported at load time by `load_dir`.
+    let map = dir.path().join("commune_map_2025.csv");
+    let saved = std::fs::read_to_string(&map).unwrap();
+    let mut lines: Vec<&str> = saved.lines().collect();
+    lines[1] = "00001,001,01,,01,0,1,x,a,b";
+    std::fs::write(&map, lines.join("\n")).unwrap();
+    let err = Gazetteer::load_dir(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("commune_map_2025.csv:2"), "{err}");
+    std::fs::write(&map, saved).unwrap();
     // Break line 3 of the district file.
     let file = dir.path().join("districts_2008_2025.csv");
     let text = std::fs::read_to_string(&file).unwrap();

@@ -11,7 +11,7 @@ use chiso::gazetteer::Gazetteer;
 use chiso::query::area::AreaError;
 use chiso::query::series::KindFilter;
 use chiso::query::{load_trend, ListFilter, TrendError, TrendRequest};
-use chiso::store::{self, NewArticle, SeriesFilter, SourceRow, Store};
+use chiso::store::{self, NewArticle, SourceRow, Store};
 use chiso::taxonomy::Taxonomy;
 use std::process::Command;
 use std::sync::Arc;
@@ -255,16 +255,11 @@ async fn check_series(url: &str) {
     }
 
     // The views agree: indicator_series has the revised 2023 value and the disagreement.
-    let view = s
-        .series(&SeriesFilter {
-            area: Some(HUYEN.into()),
-            indicator: Some(IND.into()),
-            kind: Some("actual".into()),
-            ..SeriesFilter::default()
-        })
-        .await
+    let view = db_support::indicator_series(url, HUYEN, IND).await;
+    let v23 = view
+        .iter()
+        .find(|r| r.year == Some(2023) && r.kind == "actual")
         .unwrap();
-    let v23 = view.iter().find(|r| r.year == Some(2023)).unwrap();
     assert_eq!((v23.reports, v23.disagree, v23.value), (2, true, 9.0));
 
     // plan_vs_actual: the 2024 target of the first article beside the actual of the third.

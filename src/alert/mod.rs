@@ -13,9 +13,9 @@ mod feed;
 mod format;
 mod mail;
 mod payload;
-mod row;
 mod send;
 
+pub use crate::store::{AlertListing, FeedEntry, OutboxAlert};
 pub use channel::{ChannelError, MailTarget, MailTls, Target};
 pub use dispatch::{
     dispatch_with, http_client, DispatchOptions, DispatchReport, DEFAULT_BACKOFF_BASE,
@@ -24,7 +24,6 @@ pub use dispatch::{
 pub use feed::atom_feed;
 pub use format::{fact_line, message, vn_number, vn_quantity, Flavor, Limit};
 pub use payload::{areas_of, channel_name, dedupe_key, wants, AlertPayload};
-pub use row::{AlertListing, FeedEntry, OutboxAlert};
 pub use send::{
     deliver, signature, webhook_body, Delivery, SendError, EVENT_HEADER, IDEMPOTENCY_HEADER,
     SIGNATURE_HEADER,

@@ -56,6 +56,15 @@ pub fn crawl(explicit: Option<&Path>, args: &CrawlArgs) -> anyhow::Result<ExitCo
 pub fn run(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
     let config = load_config(explicit)?;
     super::init_logging(&config.daemon.log_level);
-    runtime()?.block_on(crate::daemon::run(config))?;
+    // The web pages and API are built here, above the daemon, which only mounts them.
+    let taxonomy = crate::app::taxonomy_for(&config)?;
+    let pages: crate::daemon::Routes = Box::new(move |store| {
+        crate::web::router(crate::web::Web {
+            store,
+            gazetteer: crate::gazetteer::Gazetteer::embedded(),
+            taxonomy,
+        })
+    });
+    runtime()?.block_on(crate::daemon::run(config, Some(pages)))?;
     Ok(ExitCode::SUCCESS)
 }

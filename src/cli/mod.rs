@@ -11,6 +11,7 @@ mod crawl;
 pub mod extract;
 pub mod reprocess;
 pub mod scrape;
+mod serve;
 pub mod trend;
 
 use clap::{Args, Parser, Subcommand};
@@ -40,6 +41,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the daemon: crawl every source on its schedule and deliver alerts.
     Run,
+    /// Serve the read-only web pages and JSON API on `[daemon] listen`.
+    Serve,
     /// Crawl the configured sources.
     Crawl(CrawlArgs),
     /// Fill a source's history over a date range from its sitemaps, archive and listings.
@@ -131,6 +134,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             scrape::run_with(args, selectors.as_ref())
         }
         Command::Run => crawl::run(cli.config.as_deref()),
+        Command::Serve => serve::serve(cli.config.as_deref()),
         Command::Crawl(args) => crawl::crawl(cli.config.as_deref(), args),
         Command::Backfill(args) => backfill::run(cli.config.as_deref(), args),
         Command::Trend(args) => trend::trend(cli.config.as_deref(), args),

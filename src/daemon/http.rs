@@ -1,5 +1,6 @@
-//! The local HTTP listener for the daemon's endpoints (`/healthz`, `/metrics`, `/feed.atom`) and
-//! the demo site: hyper's HTTP/1.1 server, GET and HEAD only, one request per connection.
+//! The local HTTP listener for the daemon's endpoints (`/healthz`, `/metrics`, `/feed.atom`), the
+//! web pages and API (`web`, in `chiso run` and `chiso serve`) and the demo site: hyper's HTTP/1.1
+//! server, GET and HEAD only, one request per connection, routed by an axum [`Router`].
 //!
 //! Hardened against clients that hold connections: the request head must arrive within
 //! [`Limits::header_read_timeout`] (a slowloris client is cut off), a response must be written
@@ -8,8 +9,9 @@
 //! kernel's accept queue until one ends), and accept errors (out of file descriptors) pause the
 //! accept loop, doubling from 10 ms to 1 s, instead of spinning.
 
-use bytes::Bytes;
-use http_body_util::Full;
+use axum::body::Body;
+use axum::http::Uri;
+use axum::Router;
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::{Method, Request, StatusCode};
@@ -90,11 +92,47 @@ pub async fn serve(listener: TcpListener, handler: Handler, stop: watch::Receive
     serve_with(listener, handler, stop, Limits::default()).await
 }
 
-/// Serves `handler` on `listener` with `limits` until `stop` turns true. Connections already
-/// accepted finish by themselves (their timeouts bound them).
+/// Serves `handler` on `listener` with `limits` until `stop` turns true.
 pub async fn serve_with(
     listener: TcpListener,
     handler: Handler,
+    stop: watch::Receiver<bool>,
+    limits: Limits,
+) {
+    serve_router(
+        listener,
+        with_fallback(Router::new(), handler),
+        stop,
+        limits,
+    )
+    .await
+}
+
+/// `router`, with `handler` answering every path it has no route for.
+pub fn with_fallback(router: Router, handler: Handler) -> Router {
+    router.fallback(move |uri: Uri| {
+        let handler = Arc::clone(&handler);
+        async move {
+            let target = uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
+            into_response(handler(target).await)
+        }
+    })
+}
+
+fn into_response(resp: Response) -> hyper::Response<Body> {
+    let mut out = hyper::Response::new(Body::from(resp.body));
+    *out.status_mut() =
+        StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    out.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(resp.content_type));
+    out
+}
+
+/// Serves `router` on `listener` with `limits` until `stop` turns true. Connections already
+/// accepted finish by themselves (their timeouts bound them).
+pub async fn serve_router(
+    listener: TcpListener,
+    router: Router,
     mut stop: watch::Receiver<bool>,
     limits: Limits,
 ) {
@@ -134,10 +172,10 @@ pub async fn serve_with(
                 continue;
             }
         };
-        let handler = Arc::clone(&handler);
+        let router = router.clone();
         let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-            let handler = Arc::clone(&handler);
-            async move { Ok::<_, Infallible>(answer(&handler, req).await) }
+            let router = router.clone();
+            async move { Ok::<_, Infallible>(answer(router, req).await) }
         });
         let io = TokioIo::new(WriteDeadline::new(sock, limits.write_timeout));
         let conn = http.serve_connection(io, service);
@@ -150,24 +188,15 @@ pub async fn serve_with(
     }
 }
 
-async fn answer(handler: &Handler, req: Request<Incoming>) -> hyper::Response<Full<Bytes>> {
-    let resp = if req.method() == Method::GET || req.method() == Method::HEAD {
-        let target = req
-            .uri()
-            .path_and_query()
-            .map_or("/", |p| p.as_str())
-            .to_string();
-        handler(target).await
-    } else {
-        Response::text(405, "GET only\n")
-    };
+async fn answer(mut router: Router, req: Request<Incoming>) -> hyper::Response<Body> {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return into_response(Response::text(405, "GET only\n"));
+    }
     // hyper sets Content-Length and leaves the body out of HEAD answers.
-    let mut out = hyper::Response::new(Full::new(Bytes::from(resp.body)));
-    *out.status_mut() =
-        StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    out.headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(resp.content_type));
-    out
+    match tower_service::Service::call(&mut router, req).await {
+        Ok(resp) => resp,
+        Err(never) => match never {},
+    }
 }
 
 /// Pauses after consecutive accept errors: 10 ms doubled per error, capped at 1 s.

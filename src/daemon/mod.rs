@@ -3,7 +3,8 @@
 //! Lifecycle: load the configuration, open and migrate the store, build the crawler, schedule one
 //! cron job per enabled source (tokio-cron-scheduler, evaluated in Asia/Ho_Chi_Minh) plus a
 //! heartbeat job, start the first crawl of every source (`[schedule] run_at_start`), open the
-//! local HTTP listener (`/healthz`, `/metrics`), send `READY=1`, then wait for signals:
+//! local HTTP listener (`/healthz`, `/metrics`, `/feed.atom`, and the web pages and API that the
+//! face above hands in as [`Routes`]), send `READY=1`, then wait for signals:
 //! - SIGHUP reloads the configuration file: sources added, removed or changed, `[schedule]`
 //!   settings and `[[alert]]` channels and filters take effect at once; changes that need a
 //!   restart (`[http]`, `[database]`, `[daemon]`, `[extract]`) are named in one log line; an
@@ -44,8 +45,12 @@ use tokio_cron_scheduler::{Job, JobScheduler};
 const HEARTBEAT: &str = "*/5 * * * * *";
 const HEARTBEAT_STALE_S: i64 = 30;
 
-/// Runs the daemon until SIGTERM or SIGINT.
-pub async fn run(config: Config) -> anyhow::Result<()> {
+/// Routes a face above the daemon mounts on its listener beside `/healthz`, `/metrics` and
+/// `/feed.atom` (the web pages and API), built once the store is open.
+pub type Routes = Box<dyn FnOnce(Arc<dyn Store>) -> axum::Router + Send>;
+
+/// Runs the daemon until SIGTERM or SIGINT, serving `routes` on its listener when given.
+pub async fn run(config: Config, routes: Option<Routes>) -> anyhow::Result<()> {
     let (store, prepared) = prepare_store(&config).await?;
     tracing::info!(
         migrations = prepared.migrations,
@@ -103,7 +108,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                     config.daemon.listen
                 )
             })?;
-        tracing::info!(address = %l.local_addr()?, "health and metrics listening");
+        tracing::info!(address = %l.local_addr()?, "web pages, health and metrics listening");
         let handler = endpoints(
             format!("http://{}", l.local_addr()?),
             Arc::clone(&store),
@@ -111,7 +116,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             Arc::clone(&metrics),
             Arc::clone(&heartbeat),
         );
-        Some(tokio::spawn(http::serve(l, handler, cancel_rx.clone())))
+        let router = routes.map_or_else(axum::Router::new, |r| r(Arc::clone(&store)));
+        Some(tokio::spawn(http::serve_router(
+            l,
+            http::with_fallback(router, handler),
+            cancel_rx.clone(),
+            http::Limits::default(),
+        )))
     };
 
     notify::release_startup_memory();

@@ -10,9 +10,11 @@ mod site;
 use crate::backfill::{Backfiller, DayRange, Options as BackfillOptions, Progress};
 use crate::config::{Config, SourceConfig};
 use crate::scrape::Selectors;
-use crate::store::SeriesFilter;
 use clap::Args;
 use std::path::PathBuf;
+
+/// Gazetteer code of huyện Thạch Hà (Hà Tĩnh), the district the demo site reports on.
+const DEMO_AREA_CODE: &str = "445";
 
 /// Arguments of `chiso demo`.
 #[derive(Debug, Args)]
@@ -121,15 +123,23 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<PathBuf> {
     }
     let _ = stop_tx.send(true);
     let _ = server.await;
-    let rows = store
-        .series(&SeriesFilter {
-            area: Some("huyện Thạch Hà".into()),
-            ..Default::default()
-        })
-        .await?;
-    let years: Vec<i32> = rows.iter().filter_map(|r| r.year).collect();
+    let area = crate::query::view::area_view(
+        store.as_ref(),
+        crate::gazetteer::Gazetteer::embedded(),
+        crate::taxonomy::Taxonomy::embedded(),
+        DEMO_AREA_CODE,
+        None,
+    )
+    .await?;
+    let years: Vec<i32> = area
+        .series
+        .iter()
+        .flat_map(|t| &t.rows)
+        .filter_map(|r| r.period.get(..4).and_then(|y| y.parse().ok()))
+        .collect();
     println!(
-        "\nindicator_series for huyện Thạch Hà ({}–{}):",
+        "\nindicator_series for {} ({}–{}):",
+        area.area,
         years.iter().min().copied().unwrap_or_default(),
         years.iter().max().copied().unwrap_or_default()
     );
@@ -137,15 +147,22 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<PathBuf> {
         "  {:<28} {:<8} {:<7} {:>12}  unit",
         "indicator / metric", "period", "kind", "value"
     );
-    for r in &rows {
-        println!(
-            "  {:<28} {:<8} {:<7} {:>12}  {}",
-            r.indicator.clone().unwrap_or_else(|| r.metric.clone()),
-            r.period.clone().unwrap_or_default(),
-            r.kind,
-            r.value,
-            r.unit
-        );
+    for t in &area.series {
+        for r in &t.rows {
+            for (kind, p) in [("actual", &r.actual), ("target", &r.target)] {
+                if let Some(p) = p {
+                    println!(
+                        "  {:<28} {:<8} {:<7} {:>12}  {}",
+                        t.indicator,
+                        r.period,
+                        kind,
+                        // Values converted through the base unit carry float noise.
+                        (p.value * 1e6).round() / 1e6,
+                        p.unit
+                    );
+                }
+            }
+        }
     }
     println!(
         "\nTry: sqlite3 {} \"SELECT period, kind, value, unit FROM indicator_series WHERE indicator = 'income_per_capita'\"",

@@ -7,8 +7,8 @@
 //! is ambiguous and the error lists them, so that the user can add the level word or
 //! `--province`. Nothing is guessed.
 
-use super::rows::AreaCount;
 use crate::gazetteer::{AreaQuery, Gazetteer, Resolution};
+use crate::store::AreaCount;
 use crate::text::{ascii_key, name_key};
 
 /// Why a typed area name does not lead to one series.

@@ -8,10 +8,13 @@
 pub mod area;
 pub mod chart;
 pub mod format;
-mod rows;
 pub mod series;
+pub mod view;
 
-pub use rows::*;
+pub use crate::store::{
+    AreaCount, AreaSummary, ExportRow, IndicatorSummary, ListFilter, PlanActualRow, ReportSummary,
+    TrendFact, TrendQuery,
+};
 
 use crate::gazetteer::Gazetteer;
 use crate::store::{Store, StoreError};

@@ -5,7 +5,7 @@
 //! the highest article id, then the first fact; disagreement above 1 % in base units), applied
 //! in Rust to the few rows of one series so that `chiso trend` does not rank the whole table.
 
-use super::rows::TrendFact;
+use crate::store::TrendFact;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};

@@ -9,7 +9,7 @@
 //! writer, which gives the same guarantee. Every later write checks `lease_owner`, so an instance
 //! whose lease expired and was taken over cannot overwrite the new owner's result.
 
-use crate::alert::{AlertListing, FeedEntry, OutboxAlert};
+use super::{AlertListing, FeedEntry, OutboxAlert};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -95,7 +95,7 @@ macro_rules! impl_alerts_store {
                 now: chrono::DateTime<chrono::Utc>,
                 lease_until: chrono::DateTime<chrono::Utc>,
                 limit: i64,
-            ) -> Result<Vec<$crate::alert::OutboxAlert>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::store::OutboxAlert>, $crate::store::StoreError> {
                 let lock = match Self::BACKEND {
                     $crate::store::Backend::Postgres => " FOR UPDATE SKIP LOCKED",
                     $crate::store::Backend::Sqlite => "",
@@ -106,7 +106,7 @@ macro_rules! impl_alerts_store {
                      RETURNING id, article_id, channel, event, dedupe_key, payload, attempts",
                     $crate::store::alerts::CLAIMABLE
                 );
-                let mut rows: Vec<$crate::alert::OutboxAlert> = sqlx::query_as(&sql)
+                let mut rows: Vec<$crate::store::OutboxAlert> = sqlx::query_as(&sql)
                     .bind(instance)
                     .bind(now)
                     .bind(lease_until)
@@ -201,7 +201,7 @@ macro_rules! impl_alerts_store {
                 &self,
                 status: Option<&str>,
                 limit: i64,
-            ) -> Result<Vec<$crate::alert::AlertListing>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::store::AlertListing>, $crate::store::StoreError> {
                 let rows = sqlx::query_as(
                     "SELECT al.id, al.channel, al.event, al.status, al.attempts, \
                      al.next_attempt_at, al.last_error, al.created_at, al.sent_at, \
@@ -256,7 +256,7 @@ macro_rules! impl_alerts_store {
             async fn recent_reports(
                 &self,
                 limit: i64,
-            ) -> Result<Vec<$crate::alert::FeedEntry>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::store::FeedEntry>, $crate::store::StoreError> {
                 let rows = sqlx::query_as(
                     "SELECT a.id AS article_id, a.url, a.title, a.source, s.province, \
                      a.published_at, a.first_seen_at, \

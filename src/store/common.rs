@@ -90,53 +90,13 @@ impl From<FactRow> for Fact {
     }
 }
 
-/// A row of the `indicator_series` view as the drivers decode it.
-#[derive(sqlx::FromRow)]
-pub(super) struct SeriesDbRow {
-    pub area: Option<String>,
-    pub province: Option<String>,
-    pub indicator: Option<String>,
-    pub metric: String,
-    pub year: Option<i64>,
-    pub period: Option<String>,
-    pub kind: String,
-    pub value: f64,
-    pub unit: String,
-    pub value_base: Option<f64>,
-    pub unit_base: Option<String>,
-    pub article_url: String,
-    pub published_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-    pub reports: i64,
-    pub disagree: bool,
-}
-
-impl From<SeriesDbRow> for super::SeriesRow {
-    fn from(r: SeriesDbRow) -> Self {
-        super::SeriesRow {
-            area: r.area,
-            province: r.province,
-            indicator: r.indicator,
-            metric: r.metric,
-            year: r.year.and_then(|y| i32::try_from(y).ok()),
-            period: r.period,
-            kind: r.kind,
-            value: r.value,
-            unit: r.unit,
-            value_base: r.value_base,
-            unit_base: r.unit_base,
-            article_url: r.article_url,
-            published_at: r.published_at,
-            reports: r.reports,
-            disagree: r.disagree,
-        }
-    }
-}
-
 /// A row of the `source_status` query.
 #[derive(sqlx::FromRow)]
 pub(super) struct SourceStatusRow {
     pub name: String,
+    pub province: String,
     pub enabled: bool,
+    pub next_run_at: Option<chrono::DateTime<chrono::Utc>>,
     pub last_started: Option<chrono::DateTime<chrono::Utc>>,
     pub last_finished: Option<chrono::DateTime<chrono::Utc>>,
     pub last_status: Option<String>,
@@ -151,7 +111,9 @@ impl From<SourceStatusRow> for super::SourceStatus {
     fn from(r: SourceStatusRow) -> Self {
         super::SourceStatus {
             name: r.name,
+            province: r.province,
             enabled: r.enabled,
+            next_run_at: r.next_run_at,
             last_started: r.last_started,
             last_finished: r.last_finished,
             last_status: r.last_status,
@@ -503,39 +465,6 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn series(
-                &self,
-                f: &$crate::store::SeriesFilter,
-            ) -> Result<Vec<$crate::store::SeriesRow>, $crate::store::StoreError> {
-                let mut qb = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT area, province, indicator, metric, year, period, kind, value, unit, \
-                     value_base, unit_base, article_url, published_at, reports, disagree \
-                     FROM indicator_series WHERE 1 = 1",
-                );
-                if let Some(v) = &f.area {
-                    qb.push(" AND area = ").push_bind(v);
-                }
-                if let Some(v) = &f.province {
-                    qb.push(" AND province = ").push_bind(v);
-                }
-                if let Some(v) = &f.indicator {
-                    qb.push(" AND indicator = ").push_bind(v);
-                }
-                if let Some(v) = &f.kind {
-                    qb.push(" AND kind = ").push_bind(v);
-                }
-                if let Some(v) = f.from_year {
-                    qb.push(" AND year >= ").push_bind(i64::from(v));
-                }
-                if let Some(v) = f.to_year {
-                    qb.push(" AND year <= ").push_bind(i64::from(v));
-                }
-                qb.push(" ORDER BY year, period, kind, area");
-                let rows: Vec<$crate::store::common::SeriesDbRow> =
-                    qb.build_query_as().fetch_all(&self.pool).await?;
-                Ok(rows.into_iter().map(Into::into).collect())
-            }
-
             async fn article_facts(
                 &self,
                 article_id: i64,
@@ -716,7 +645,7 @@ macro_rules! impl_store {
                      ok AS ( \
                        SELECT source, MAX(id) AS id, MAX(finished_at) AS at FROM crawl_runs \
                        WHERE status IN ('ok', 'partial') GROUP BY source) \
-                     SELECT s.name, s.enabled, r.started_at AS last_started, \
+                     SELECT s.name, s.province, s.enabled, s.next_run_at, r.started_at AS last_started, \
                        r.finished_at AS last_finished, r.status AS last_status, \
                        ok.at AS last_success, \
                        COALESCE(r.selector_fallbacks, 0) AS selector_fallbacks, \

@@ -5,19 +5,23 @@
 //! written with `$N` placeholders that SQLite and PostgreSQL both accept) and differ only where the
 //! dialect forces it: connection options and migrations (`sqlite.rs`, `postgres.rs`).
 
+mod alert_rows;
 mod alerts;
 pub mod backfill;
 mod common;
 pub mod leases;
 mod postgres;
 mod query;
+mod rows;
 mod sqlite;
 mod types;
 
+pub use alert_rows::{AlertListing, FeedEntry, OutboxAlert};
 pub use alerts::AlertStore;
 pub use backfill::{BackfillStore, DoneDocument, SkippedPage};
 pub use leases::{Claim, LeaseRequest, LeaseStore};
 pub use query::QueryStore;
+pub use rows::*;
 pub use types::*;
 
 use crate::extract::Fact;
@@ -134,9 +138,6 @@ pub trait Store: AlertStore + BackfillStore + LeaseStore + QueryStore + Send + S
 
     /// Closes a `crawl_runs` row with its counts.
     async fn finish_run(&self, run_id: i64, stats: &RunStats) -> Result<(), StoreError>;
-
-    /// Rows of the `indicator_series` view matching a filter, oldest period first.
-    async fn series(&self, filter: &SeriesFilter) -> Result<Vec<SeriesRow>, StoreError>;
 
     /// Facts of one article, in extraction order.
     async fn article_facts(&self, article_id: i64) -> Result<Vec<Fact>, StoreError>;

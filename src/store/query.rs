@@ -4,14 +4,14 @@
 //! for each backend struct (invoked in `sqlite.rs` and `postgres.rs`). `chiso trend` reads the
 //! `facts` of one series through the `facts_series` index instead of the `indicator_series` view:
 //! the view ranks every fact of the database before it can be filtered, which is too slow for the
-//! 50 ms target at a million facts; `crate::query::series` applies the same ranking rules to the
+//! 50 ms target at a million facts; the query layer's `series` module applies the same ranking rules to the
 //! few rows read.
 
-use super::StoreError;
-use crate::query::{
-    AreaCount, AreaSummary, ExportRow, IndicatorSummary, ListFilter, PlanActualRow, ReportSummary,
-    TrendFact, TrendQuery,
+use super::rows::{
+    AreaCount, AreaFact, AreaSummary, ArticleRecord, ExportRow, IndicatorSummary, ListFilter,
+    PlanActualRow, ReportSummary, TrendFact, TrendQuery,
 };
+use super::StoreError;
 use async_trait::async_trait;
 
 /// Trend, listing and export queries over facts and the SQL views.
@@ -52,9 +52,35 @@ pub trait QueryStore: Send + Sync {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<ExportRow>, StoreError>;
+
+    /// Every fact of the area with this gazetteer code (of one indicator when given), with its
+    /// article, ordered by indicator, year, period and id: the area page and `/api/series`
+    /// read it through the `facts_area_code` index.
+    async fn area_facts(
+        &self,
+        area_code: &str,
+        indicator: Option<&str>,
+    ) -> Result<Vec<AreaFact>, StoreError>;
+
+    /// Every fact of an indicator (of one year when given) with its area and article: the
+    /// indicator page ranks the areas from them (`facts_series` index).
+    async fn indicator_facts(
+        &self,
+        indicator: &str,
+        year: Option<i32>,
+    ) -> Result<Vec<AreaFact>, StoreError>;
+
+    /// The last year an indicator has facts for (the indicator page's default year).
+    async fn indicator_last_year(&self, indicator: &str) -> Result<Option<i32>, StoreError>;
+
+    /// Facts stored per area code, for these codes (the area search shows them).
+    async fn area_code_counts(&self, codes: &[String]) -> Result<Vec<(String, i64)>, StoreError>;
+
+    /// One article with the texts its facts point into; `NotFound` when there is none.
+    async fn article(&self, id: i64) -> Result<ArticleRecord, StoreError>;
 }
 
-fn year32(y: Option<i64>) -> Option<i32> {
+pub(super) fn year32(y: Option<i64>) -> Option<i32> {
     y.and_then(|y| i32::try_from(y).ok())
 }
 
@@ -94,6 +120,65 @@ impl From<TrendFactDb> for TrendFact {
             yoy_pct: r.yoy_pct,
             article_url: r.article_url,
             published_at: r.published_at,
+        }
+    }
+}
+
+/// An `area_facts` / `indicator_facts` row as decoded.
+#[derive(sqlx::FromRow)]
+pub(super) struct AreaFactDb {
+    area: Option<String>,
+    area_code: Option<String>,
+    area_level: Option<String>,
+    province: Option<String>,
+    indicator: Option<String>,
+    #[sqlx(flatten)]
+    fact: TrendFactDb,
+}
+
+impl From<AreaFactDb> for AreaFact {
+    fn from(r: AreaFactDb) -> Self {
+        AreaFact {
+            area: r.area,
+            area_code: r.area_code,
+            area_level: r.area_level,
+            province: r.province,
+            indicator: r.indicator,
+            fact: r.fact.into(),
+        }
+    }
+}
+
+/// The columns of an [`AreaFactDb`] row, read from `facts f JOIN articles a`.
+pub(super) const AREA_FACT_COLUMNS: &str = "SELECT f.area, f.area_code, f.area_level, f.province, \
+     f.indicator, f.id, f.article_id, f.metric, f.year, f.period, f.kind, f.value, f.unit, \
+     f.value_base, f.unit_base, f.plan_pct, f.yoy_pct, a.url AS article_url, a.published_at \
+     FROM facts f JOIN articles a ON a.id = f.article_id WHERE ";
+
+/// An `article` row as decoded.
+#[derive(sqlx::FromRow)]
+pub(super) struct ArticleDb {
+    id: i64,
+    source: String,
+    url: String,
+    title: Option<String>,
+    sapo: Option<String>,
+    body: String,
+    published_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    first_seen_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<ArticleDb> for ArticleRecord {
+    fn from(r: ArticleDb) -> Self {
+        ArticleRecord {
+            id: r.id,
+            source: r.source,
+            url: r.url,
+            title: r.title,
+            sapo: r.sapo,
+            body: r.body,
+            published_at: r.published_at,
+            first_seen_at: r.first_seen_at,
         }
     }
 }
@@ -275,7 +360,7 @@ macro_rules! impl_query_store {
                 &self,
                 indicator: &str,
                 areas: &[String],
-            ) -> Result<Vec<$crate::query::AreaCount>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::store::AreaCount>, $crate::store::StoreError> {
                 if areas.is_empty() {
                     return Ok(Vec::new());
                 }
@@ -292,7 +377,7 @@ macro_rules! impl_query_store {
                     qb.build_query_as().fetch_all(&self.pool).await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(area, province, facts)| $crate::query::AreaCount {
+                    .map(|(area, province, facts)| $crate::store::AreaCount {
                         area,
                         province,
                         facts,
@@ -302,8 +387,8 @@ macro_rules! impl_query_store {
 
             async fn trend_facts(
                 &self,
-                q: &$crate::query::TrendQuery,
-            ) -> Result<Vec<$crate::query::TrendFact>, $crate::store::StoreError> {
+                q: &$crate::store::TrendQuery,
+            ) -> Result<Vec<$crate::store::TrendFact>, $crate::store::StoreError> {
                 let mut qb = sqlx::QueryBuilder::<$db>::new(
                     "SELECT f.id, f.article_id, f.metric, f.year, f.period, f.kind, f.value, \
                      f.unit, f.value_base, f.unit_base, f.plan_pct, f.yoy_pct, \
@@ -337,8 +422,8 @@ macro_rules! impl_query_store {
 
             async fn list_areas(
                 &self,
-                f: &$crate::query::ListFilter,
-            ) -> Result<Vec<$crate::query::AreaSummary>, $crate::store::StoreError> {
+                f: &$crate::store::ListFilter,
+            ) -> Result<Vec<$crate::store::AreaSummary>, $crate::store::StoreError> {
                 let mut qb = sqlx::QueryBuilder::<$db>::new(
                     "SELECT f.area, f.area_level, f.province, COUNT(*) AS facts, \
                      COUNT(DISTINCT f.indicator) AS indicators, MIN(f.year) AS first_year, \
@@ -361,8 +446,8 @@ macro_rules! impl_query_store {
 
             async fn list_indicators(
                 &self,
-                f: &$crate::query::ListFilter,
-            ) -> Result<Vec<$crate::query::IndicatorSummary>, $crate::store::StoreError> {
+                f: &$crate::store::ListFilter,
+            ) -> Result<Vec<$crate::store::IndicatorSummary>, $crate::store::StoreError> {
                 let mut qb = sqlx::QueryBuilder::<$db>::new(
                     "SELECT f.indicator, COUNT(*) AS facts, COUNT(DISTINCT f.area) AS areas, \
                      MIN(f.year) AS first_year, MAX(f.year) AS last_year \
@@ -382,8 +467,8 @@ macro_rules! impl_query_store {
 
             async fn list_reports(
                 &self,
-                f: &$crate::query::ListFilter,
-            ) -> Result<Vec<$crate::query::ReportSummary>, $crate::store::StoreError> {
+                f: &$crate::store::ListFilter,
+            ) -> Result<Vec<$crate::store::ReportSummary>, $crate::store::StoreError> {
                 let mut qb = sqlx::QueryBuilder::<$db>::new(
                     "SELECT article_id, source, source_province, url, title, published_at, \
                      first_seen_at, facts, areas FROM latest_reports WHERE 1 = 1",
@@ -407,7 +492,7 @@ macro_rules! impl_query_store {
                 &self,
                 area: Option<&str>,
                 indicator: Option<&str>,
-            ) -> Result<Vec<$crate::query::PlanActualRow>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::store::PlanActualRow>, $crate::store::StoreError> {
                 let mut qb = sqlx::QueryBuilder::<$db>::new(
                     "SELECT area, province, series_key, period, target_value, actual_value, \
                      ratio, target_article_url, actual_article_url FROM plan_vs_actual \
@@ -427,10 +512,10 @@ macro_rules! impl_query_store {
 
             async fn export_page(
                 &self,
-                f: &$crate::query::ListFilter,
+                f: &$crate::store::ListFilter,
                 after_id: i64,
                 limit: i64,
-            ) -> Result<Vec<$crate::query::ExportRow>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::store::ExportRow>, $crate::store::StoreError> {
                 let mut qb = sqlx::QueryBuilder::<$db>::new(
                     "SELECT f.id, f.article_id, a.url AS article_url, a.source, a.published_at, \
                      f.area, f.area_level, f.area_code, f.province, f.indicator, f.metric, \
@@ -449,6 +534,88 @@ macro_rules! impl_query_store {
                 let rows: Vec<$crate::store::query::ExportDb> =
                     qb.build_query_as().fetch_all(&self.pool).await?;
                 Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn area_facts(
+                &self,
+                area_code: &str,
+                indicator: Option<&str>,
+            ) -> Result<Vec<$crate::store::AreaFact>, $crate::store::StoreError> {
+                let mut qb =
+                    sqlx::QueryBuilder::<$db>::new($crate::store::query::AREA_FACT_COLUMNS);
+                qb.push("f.area_code = ").push_bind(area_code);
+                if let Some(i) = indicator {
+                    qb.push(" AND f.indicator = ").push_bind(i);
+                }
+                qb.push(" ORDER BY f.indicator, f.year, f.period, f.id");
+                let rows: Vec<$crate::store::query::AreaFactDb> =
+                    qb.build_query_as().fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn indicator_facts(
+                &self,
+                indicator: &str,
+                year: Option<i32>,
+            ) -> Result<Vec<$crate::store::AreaFact>, $crate::store::StoreError> {
+                let mut qb =
+                    sqlx::QueryBuilder::<$db>::new($crate::store::query::AREA_FACT_COLUMNS);
+                qb.push("f.indicator = ").push_bind(indicator);
+                if let Some(y) = year {
+                    // The year before too, for growth.
+                    qb.push(" AND f.year BETWEEN ")
+                        .push_bind(i64::from(y) - 1)
+                        .push(" AND ")
+                        .push_bind(i64::from(y));
+                }
+                qb.push(" ORDER BY f.area, f.province, f.year, f.period, f.id");
+                let rows: Vec<$crate::store::query::AreaFactDb> =
+                    qb.build_query_as().fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn indicator_last_year(
+                &self,
+                indicator: &str,
+            ) -> Result<Option<i32>, $crate::store::StoreError> {
+                let (y,): (Option<i64>,) =
+                    sqlx::query_as("SELECT MAX(year) FROM facts WHERE indicator = $1")
+                        .bind(indicator)
+                        .fetch_one(&self.pool)
+                        .await?;
+                Ok($crate::store::query::year32(y))
+            }
+
+            async fn area_code_counts(
+                &self,
+                codes: &[String],
+            ) -> Result<Vec<(String, i64)>, $crate::store::StoreError> {
+                if codes.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT area_code, COUNT(*) FROM facts WHERE area_code IN (",
+                );
+                let mut sep = qb.separated(", ");
+                for c in codes {
+                    sep.push_bind(c);
+                }
+                qb.push(") GROUP BY area_code");
+                Ok(qb.build_query_as().fetch_all(&self.pool).await?)
+            }
+
+            async fn article(
+                &self,
+                id: i64,
+            ) -> Result<$crate::store::ArticleRecord, $crate::store::StoreError> {
+                let row: Option<$crate::store::query::ArticleDb> = sqlx::query_as(
+                    "SELECT id, source, url, title, sapo, body, published_at, first_seen_at \
+                     FROM articles WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(Into::into).ok_or($crate::store::StoreError::NotFound)
             }
         }
     };

@@ -117,58 +117,6 @@ pub struct RunStats {
     pub selector_fallbacks: i64,
 }
 
-/// Which rows of `indicator_series` to read.
-#[derive(Debug, Clone, Default)]
-pub struct SeriesFilter {
-    /// Exact area name with level word, e.g. `huyện Kỳ Anh`.
-    pub area: Option<String>,
-    /// Province name.
-    pub province: Option<String>,
-    /// Indicator key.
-    pub indicator: Option<String>,
-    /// `actual` or `target`.
-    pub kind: Option<String>,
-    /// First year included.
-    pub from_year: Option<i32>,
-    /// Last year included.
-    pub to_year: Option<i32>,
-}
-
-/// One row of the `indicator_series` view.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SeriesRow {
-    /// Area with level word.
-    pub area: Option<String>,
-    /// Province.
-    pub province: Option<String>,
-    /// Indicator key.
-    pub indicator: Option<String>,
-    /// Metric phrase as written.
-    pub metric: String,
-    /// Year described.
-    pub year: Option<i32>,
-    /// Period label.
-    pub period: Option<String>,
-    /// `actual` or `target`.
-    pub kind: String,
-    /// Value as written.
-    pub value: f64,
-    /// Unit as written.
-    pub unit: String,
-    /// Value in the base unit.
-    pub value_base: Option<f64>,
-    /// Base unit.
-    pub unit_base: Option<String>,
-    /// URL of the article that gave the value.
-    pub article_url: String,
-    /// When that article was published.
-    pub published_at: Option<DateTime<FixedOffset>>,
-    /// How many articles reported this value.
-    pub reports: i64,
-    /// Whether those reports disagree by more than 1 %.
-    pub disagree: bool,
-}
-
 /// Row counts of the main tables.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -233,13 +181,17 @@ pub struct RawPage {
     pub fetched_at: DateTime<Utc>,
 }
 
-/// What `chiso status` shows of one source.
-#[derive(Debug, Clone, PartialEq)]
+/// What `chiso status`, the home page and `/api/sources` show of one source.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SourceStatus {
     /// Source name.
     pub name: String,
+    /// Province the source reports on.
+    pub province: String,
     /// Enabled in the configuration last synced.
     pub enabled: bool,
+    /// When the source's next scheduled run is due (kept by the daemon).
+    pub next_run_at: Option<DateTime<Utc>>,
     /// Start of the last run.
     pub last_started: Option<DateTime<Utc>>,
     /// End of the last run (None while running).

@@ -62,3 +62,55 @@ pub async fn postgres_url(test: &str) -> Option<String> {
     let sep = if base.contains('?') { '&' } else { '?' };
     Some(format!("{base}{sep}options=-c%20search_path%3D{schema}"))
 }
+
+/// A row of the `indicator_series` view, read with SQL as a `sqlite3` or `psql` user would.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewRow {
+    pub year: Option<i64>,
+    pub period: Option<String>,
+    pub kind: String,
+    pub value: f64,
+    pub reports: i64,
+    pub disagree: bool,
+    pub article_url: String,
+}
+
+/// The `indicator_series` rows of one area and indicator, oldest period first.
+pub async fn indicator_series(url: &str, area: &str, indicator: &str) -> Vec<ViewRow> {
+    use sqlx::Connection;
+    // Integer widths differ between the backends' views; the casts make them one type.
+    const SQL: &str = "SELECT CAST(year AS BIGINT), period, kind, value, CAST(reports AS BIGINT), \
+        CAST(CASE WHEN disagree THEN 1 ELSE 0 END AS BIGINT), article_url FROM indicator_series \
+        WHERE area = $1 AND indicator = $2 ORDER BY year, period, kind";
+    type Raw = (Option<i64>, Option<String>, String, f64, i64, i64, String);
+    let raw: Vec<Raw> = if url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
+        sqlx::query_as(SQL)
+            .bind(area)
+            .bind(indicator)
+            .fetch_all(&mut c)
+            .await
+            .expect("indicator_series")
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(url).await.expect("connect");
+        sqlx::query_as(SQL)
+            .bind(area)
+            .bind(indicator)
+            .fetch_all(&mut c)
+            .await
+            .expect("indicator_series")
+    };
+    raw.into_iter()
+        .map(
+            |(year, period, kind, value, reports, disagree, article_url)| ViewRow {
+                year,
+                period,
+                kind,
+                value,
+                reports,
+                disagree: disagree != 0,
+                article_url,
+            },
+        )
+        .collect()
+}

@@ -1,7 +1,7 @@
 //! Plain structs the alert outbox reads from the store: claimed rows, listings and feed entries.
 //!
-//! They live here rather than in `store::types` because only the alert code and the store's
-//! alert queries (`store/alerts.rs`) use them.
+//! The store owns the rows it returns (the alert code below `store` in no import); only the alert
+//! code and the store's alert queries (`store/alerts.rs`) use them.
 
 use chrono::{DateTime, FixedOffset, Utc};
 
@@ -18,7 +18,7 @@ pub struct OutboxAlert {
     pub event: String,
     /// Sent as `Idempotency-Key`; unique per channel.
     pub dedupe_key: String,
-    /// JSON [`super::AlertPayload`].
+    /// JSON `alert::AlertPayload`.
     pub payload: String,
     /// Delivery attempts made before this claim.
     pub attempts: i64,

@@ -1,7 +1,8 @@
 //! Plain rows that the trend, listing and export queries return.
 //!
-//! They live here rather than in `store` because they are the vocabulary of `chiso trend`,
-//! `chiso query` and `chiso export`; the store only fills them.
+//! The vocabulary of `chiso trend`, `chiso query`, `chiso export`, the web pages and the JSON API.
+//! The store owns the rows it returns, so that it imports nothing from `query` above it; `query`
+//! re-exports them.
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
@@ -207,4 +208,43 @@ pub struct ExportRow {
     pub yoy_pct: Option<f64>,
     /// The sentence the fact came from.
     pub sentence: String,
+}
+
+/// A fact of an area's or an indicator's series with the area it describes: what the area page,
+/// the indicator ranking and `/api/series` group into series (`query::view`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaFact {
+    /// Area with level word, as stored.
+    pub area: Option<String>,
+    /// Gazetteer code of the area.
+    pub area_code: Option<String>,
+    /// `province`, `district` or `commune`.
+    pub area_level: Option<String>,
+    /// Province as stored.
+    pub province: Option<String>,
+    /// Indicator key (`None` outside the taxonomy: the metric phrase names the series).
+    pub indicator: Option<String>,
+    /// The fact with its article.
+    pub fact: TrendFact,
+}
+
+/// One article as its page shows it: the texts the facts' spans point into.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleRecord {
+    /// Article id.
+    pub id: i64,
+    /// Source name.
+    pub source: String,
+    /// Canonical URL.
+    pub url: String,
+    /// Headline.
+    pub title: Option<String>,
+    /// Lead paragraph.
+    pub sapo: Option<String>,
+    /// Body text.
+    pub body: String,
+    /// Publication time.
+    pub published_at: Option<DateTime<FixedOffset>>,
+    /// When chiso first stored it.
+    pub first_seen_at: DateTime<Utc>,
 }
