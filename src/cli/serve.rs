@@ -23,6 +23,17 @@ pub fn serve(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
+    if let Some(file) = crate::store::sqlite_file(&config.database.url) {
+        if !file.exists() {
+            return Err(ConfigError(format!(
+                "{}: database.url: no database at {} (chiso serve only reads one: fill it with \
+                 `chiso run`, `chiso crawl --once` or `chiso demo --db FILE` first)",
+                config.path.display(),
+                file.display()
+            ))
+            .into());
+        }
+    }
     let taxonomy = taxonomy_for(&config)?;
     runtime()?.block_on(async {
         let store = open_for_reading(&config).await?;

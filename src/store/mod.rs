@@ -197,6 +197,16 @@ pub trait Store: AlertStore + BackfillStore + LeaseStore + QueryStore + Send + S
     ) -> Result<(), StoreError>;
 }
 
+/// The file of a `sqlite:` URL (`None` for another backend or an in-memory database): read-only
+/// commands check that it exists rather than letting SQLite create an empty one.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    let path = sqlite::sqlite_path(url);
+    (path != ":memory:" && !path.is_empty()).then(|| std::path::PathBuf::from(path))
+}
+
 /// Opens the database named by a URL (`sqlite://...` or `postgres://...`), creating a SQLite file
 /// and its folder when missing. Migrations are not applied here: call [`Store::migrate`].
 pub async fn open(url: &str, max_connections: u32) -> Result<Arc<dyn Store>, StoreError> {

@@ -76,7 +76,7 @@ impl SqliteStore {
 }
 
 /// The file part of a `sqlite:` URL (`sqlite://data/chiso.db?mode=rwc` → `data/chiso.db`).
-fn sqlite_path(url: &str) -> String {
+pub(crate) fn sqlite_path(url: &str) -> String {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))

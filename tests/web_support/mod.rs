@@ -132,6 +132,15 @@ pub fn demo_db(dir: &Path) -> PathBuf {
     db
 }
 
+/// One number from a SQLite file (a count the test compares the pages with).
+pub async fn sqlite_count(db: &Path, sql: &str) -> i64 {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", db.display()))
+        .await
+        .unwrap();
+    sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+}
+
 /// Every row of every table of a SQLite file, as text: equal before and after means nothing was
 /// written (the file's bytes are no measure: closing a connection checkpoints the WAL).
 pub async fn sqlite_dump(db: &Path) -> String {
