@@ -370,7 +370,7 @@ async fn web(s: &Arc<dyn Store>, d: &[District], n: usize) {
     // Server time: the router called in-process, from the request to the last byte of the body.
     let router = chiso::web::site(chiso::web::Web {
         store: Arc::clone(s),
-        gazetteer: gaz,
+        gazetteer: Gazetteer::embedded,
         taxonomy: tax,
     });
     let call = |path: String| {
@@ -405,7 +405,7 @@ async fn web(s: &Arc<dyn Store>, d: &[District], n: usize) {
     let addr = listener.local_addr().expect("addr");
     let router = chiso::web::site(chiso::web::Web {
         store: Arc::clone(s),
-        gazetteer: gaz,
+        gazetteer: Gazetteer::embedded,
         taxonomy: tax,
     });
     let (_stop_tx, stop) = tokio::sync::watch::channel(false);

@@ -61,7 +61,7 @@ pub fn run(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
     let pages: crate::daemon::Routes = Box::new(move |store| {
         crate::web::router(crate::web::Web {
             store,
-            gazetteer: crate::gazetteer::Gazetteer::embedded(),
+            gazetteer: crate::gazetteer::Gazetteer::embedded,
             taxonomy,
         })
     });

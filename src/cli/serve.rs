@@ -48,7 +48,7 @@ pub fn serve(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
         let addr = listener.local_addr()?;
         let site = crate::web::site(crate::web::Web {
             store,
-            gazetteer: Gazetteer::embedded(),
+            gazetteer: Gazetteer::embedded,
             taxonomy,
         });
         eprintln!("chiso: serving http://{addr}/ (read-only); stop with Ctrl-C");

@@ -148,7 +148,7 @@ pub async fn areas(State(web): State<Web>, Query(p): Query<Params>) -> Response 
     let run = async {
         let csv = wants_csv(&p)?;
         let q = required(&p.q, "q")?;
-        let hits = view::search_areas(web.store.as_ref(), web.gazetteer, q).await?;
+        let hits = view::search_areas(web.store.as_ref(), (web.gazetteer)(), q).await?;
         Ok(rows(csv, "areas", &hits))
     };
     run.await.unwrap_or_else(error)
@@ -162,7 +162,7 @@ pub async fn series(State(web): State<Web>, Query(p): Query<Params>) -> Response
         let indicator = required(&p.indicator, "indicator")?;
         let v = view::area_view(
             web.store.as_ref(),
-            web.gazetteer,
+            (web.gazetteer)(),
             web.taxonomy,
             area,
             Some(indicator),
@@ -197,8 +197,7 @@ pub async fn plan_vs_actual(State(web): State<Web>, Query(p): Query<Params>) -> 
         // A code stands for the names the gazetteer gives it (one, or one per structure).
         let names: Vec<Option<String>> = match area {
             Some(a) if a.bytes().all(|b| b.is_ascii_digit()) => {
-                let mut names: Vec<Option<String>> = web
-                    .gazetteer
+                let mut names: Vec<Option<String>> = (web.gazetteer)()
                     .areas()
                     .iter()
                     .filter(|u| u.code == a)

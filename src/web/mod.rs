@@ -27,8 +27,10 @@ use std::sync::Arc;
 pub struct Web {
     /// The database (read only).
     pub store: Arc<dyn Store>,
-    /// Area names and codes for the search.
-    pub gazetteer: &'static Gazetteer,
+    /// Area names and codes for the search, fetched on the first request that needs them
+    /// (`Gazetteer::embedded`): the daemon's listener does not make an idle daemon parse the
+    /// gazetteer.
+    pub gazetteer: fn() -> &'static Gazetteer,
     /// Indicator names.
     pub taxonomy: &'static Taxonomy,
 }

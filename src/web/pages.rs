@@ -180,7 +180,7 @@ pub async fn areas(State(web): State<Web>, Query(p): Query<PageParams>) -> Respo
             );
             return Ok(ok(page("Địa bàn", &body)));
         }
-        let hits = view::search_areas(web.store.as_ref(), web.gazetteer, &q).await?;
+        let hits = view::search_areas(web.store.as_ref(), (web.gazetteer)(), &q).await?;
         body.push_str(&downloads(&format!("/api/areas?q={}", url_arg(&q))));
         let rows: Vec<Vec<String>> = hits
             .iter()
@@ -248,8 +248,14 @@ fn num_cell(v: Option<f64>, disagree: bool) -> String {
 /// `/area/{code}`: a chart and a table per indicator.
 pub async fn area(State(web): State<Web>, Path(code): Path<String>) -> Response {
     let run = async {
-        let v =
-            view::area_view(web.store.as_ref(), web.gazetteer, web.taxonomy, &code, None).await?;
+        let v = view::area_view(
+            web.store.as_ref(),
+            (web.gazetteer)(),
+            web.taxonomy,
+            &code,
+            None,
+        )
+        .await?;
         let mut body = format!(
             "<h1>{} <small class=\"muted\">{} · mã {}</small></h1>",
             esc(&v.area),
