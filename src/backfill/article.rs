@@ -5,9 +5,9 @@ use super::walk::Walk;
 use super::Item;
 use crate::crawl::MIN_BODY_CHARS;
 use crate::discover::{self, ArticleFilter};
-use crate::extract::{vietnam_day, ExtractOptions, EXTRACTOR_VERSION};
-use crate::store::{NewArticle, SaveStatus, SkippedPage};
-use chrono::{NaiveDate, Utc};
+use crate::extract::vietnam_day;
+use crate::store::{SaveStatus, SkippedPage};
+use chrono::NaiveDate;
 use url::Url;
 
 /// What became of one article page.
@@ -70,27 +70,15 @@ impl Walk<'_> {
             self.skipped.insert(url.to_string(), day);
             return Outcome::SetAside(day);
         };
-        let title = article
-            .title
-            .clone()
-            .or_else(|| item.candidate.title.clone());
-        let opts =
-            ExtractOptions::for_article(title.clone(), published, Some(src.province.clone()));
-        let facts = self.bf.extractor.extract(&article.text(), &opts);
-        let new = NewArticle {
-            source: src.name.clone(),
-            url: key.clone(),
-            title,
-            published_at: published,
-            author: article.author.clone(),
-            sapo: article.sapo.clone(),
-            body: article.body.clone(),
-            raw_html: Some(page.text.clone()),
-            etag: page.etag.clone(),
-            last_modified: page.last_modified.clone(),
-            fetched_at: Utc::now(),
-            extractor_version: EXTRACTOR_VERSION.to_string(),
-        };
+        let (new, facts) = crate::crawl::article_row(
+            &self.bf.extractor,
+            src,
+            key.clone(),
+            &article,
+            &page,
+            item.candidate.title.clone(),
+            published,
+        );
         // History is not news: no alert rows unless `--alerts` asks for them.
         let alerts = if self.opts.alerts {
             crate::alert::outbox_rows(&self.bf.config, src, &new, &facts)

@@ -31,6 +31,39 @@ const MESSAGE_ERRORS: usize = 3;
 /// template, an error page served with 200 or a truncated page has fewer than this.
 pub const MIN_BODY_CHARS: usize = 50;
 
+/// The row of a scraped article and its facts, as the crawl and the backfill store them: the
+/// title the article is stored with is the one the extractor sees (the candidate's, from the
+/// feed, when the page has none), with the source's province and the publication time as
+/// context.
+pub(crate) fn article_row(
+    extractor: &Extractor<'static>,
+    src: &SourceConfig,
+    url: String,
+    article: &crate::scrape::Article,
+    page: &crate::fetch::Page,
+    candidate_title: Option<String>,
+    published: Option<chrono::DateTime<chrono::FixedOffset>>,
+) -> (NewArticle, Vec<crate::extract::Fact>) {
+    let title = article.title.clone().or(candidate_title);
+    let opts = ExtractOptions::for_article(title.clone(), published, Some(src.province.clone()));
+    let facts = extractor.extract(&article.text(), &opts);
+    let new = NewArticle {
+        source: src.name.clone(),
+        url,
+        title,
+        published_at: published,
+        author: article.author.clone(),
+        sapo: article.sapo.clone(),
+        body: article.body.clone(),
+        raw_html: Some(page.text.clone()),
+        etag: page.etag.clone(),
+        last_modified: page.last_modified.clone(),
+        fetched_at: Utc::now(),
+        extractor_version: EXTRACTOR_VERSION.to_string(),
+    };
+    (new, facts)
+}
+
 /// Everything a crawl needs, shared by all sources of a process.
 pub struct Crawler {
     /// The configuration's alert channels, replaced on SIGHUP.
@@ -308,26 +341,15 @@ impl Crawler {
             return;
         }
         let published = article.published.or(candidate.published);
-        // The title the article is stored with is the one the extractor sees.
-        let title = article.title.clone().or_else(|| candidate.title.clone());
-        let opts =
-            ExtractOptions::for_article(title.clone(), published, Some(src.province.clone()));
-        let text = article.text();
-        let facts = self.extractor.extract(&text, &opts);
-        let new = NewArticle {
-            source: src.name.clone(),
-            url: key.clone(),
-            title,
-            published_at: published,
-            author: article.author.clone(),
-            sapo: article.sapo.clone(),
-            body: article.body.clone(),
-            raw_html: Some(page.text.clone()),
-            etag: page.etag.clone(),
-            last_modified: page.last_modified.clone(),
-            fetched_at: Utc::now(),
-            extractor_version: EXTRACTOR_VERSION.to_string(),
-        };
+        let (new, facts) = article_row(
+            &self.extractor,
+            src,
+            key.clone(),
+            &article,
+            &page,
+            candidate.title.clone(),
+            published,
+        );
         // Outbox rows go in the article's transaction: an alert is never lost nor sent for an
         // article that was not stored.
         let alerts = {
