@@ -35,7 +35,7 @@ pub struct Prepared {
 /// configured sources: every command that reads or writes data starts here.
 pub async fn prepare_store(config: &Config) -> anyhow::Result<(Arc<dyn Store>, Prepared)> {
     let url = &config.database.url;
-    let store = open(url, config.database.max_connections).await?;
+    let store = open(url, config.pool_size()).await?;
     let migrations = migrate(store.as_ref()).await?;
     let areas = store.load_areas(Gazetteer::embedded().areas()).await?;
     sync_sources(store.as_ref(), config).await?;

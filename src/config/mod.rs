@@ -54,6 +54,11 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:9464";
 pub const DEFAULT_SHUTDOWN_TIMEOUT_S: u64 = 10;
 /// Connections in the database pool.
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 5;
+/// Runs in flight per database connection when `[schedule] max_concurrent_runs` is not set (250
+/// with the default pool). A run holds a connection only for one statement or one article's
+/// transaction at a time and spends most of its time waiting on the network (a second between
+/// two requests to its host), so many runs share one connection.
+pub const RUNS_PER_CONNECTION: u32 = 50;
 /// Alert channel schemes understood by the alert dispatcher (Apprise style).
 pub const ALERT_SCHEMES: &[&str] = &[
     "json", "jsons", "slack", "discord", "tgram", "ntfy", "ntfys", "mailto", "mailtos",
@@ -153,6 +158,11 @@ pub struct ScheduleConfig {
     /// Length of a source lease in seconds: an instance that dies loses its sources after this.
     #[serde(default = "default_lease_s")]
     pub lease_s: u64,
+    /// Runs of the daemon in flight at once (the others wait in the work queue, in turn);
+    /// `None`: [`RUNS_PER_CONNECTION`] per `[database] max_connections`. Bounded so that thousands of sources due in the
+    /// same second queue instead of piling up in memory and waiting on the pool.
+    #[serde(default)]
+    pub max_concurrent_runs: Option<u32>,
 }
 
 /// `[daemon]`
@@ -353,6 +363,7 @@ impl Default for ScheduleConfig {
             backoff_base_s: DEFAULT_BACKOFF_BASE_S,
             run_at_start: true,
             lease_s: DEFAULT_LEASE_S,
+            max_concurrent_runs: None,
         }
     }
 }
@@ -383,6 +394,28 @@ impl Default for Config {
 }
 
 impl Config {
+    /// Runs of the daemon (and of `crawl --once`) in flight at once: `[schedule]
+    /// max_concurrent_runs`, else [`RUNS_PER_CONNECTION`] per `[database] max_connections`.
+    pub fn max_concurrent_runs(&self) -> usize {
+        let n = self.schedule.max_concurrent_runs.unwrap_or(
+            self.database
+                .max_connections
+                .max(1)
+                .saturating_mul(RUNS_PER_CONNECTION),
+        );
+        usize::try_from(n.max(1)).unwrap_or(1)
+    }
+
+    /// Connections of the database pool: `[database] max_connections`, raised to one per
+    /// [`RUNS_PER_CONNECTION`] runs when `max_concurrent_runs` asks for more runs than that, so
+    /// that runs do not queue for a connection.
+    pub fn pool_size(&self) -> u32 {
+        let runs = u32::try_from(self.max_concurrent_runs()).unwrap_or(u32::MAX);
+        self.database
+            .max_connections
+            .max(runs.div_ceil(RUNS_PER_CONNECTION))
+    }
+
     /// The file to read: `--config`, else `$CHISO_CONFIG`, else `./config/chiso.toml`.
     pub fn resolve_path(explicit: Option<&Path>) -> PathBuf {
         if let Some(p) = explicit {
