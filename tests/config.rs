@@ -239,3 +239,12 @@ fn shipped_config_covers_the_34_provinces_and_documents_each_source() {
         }
     }
 }
+
+#[test]
+fn zero_concurrent_runs() {
+    rejects(
+        "[schedule]\nmax_concurrent_runs = 0\n",
+        2,
+        &["schedule.max_concurrent_runs", "at least 1"],
+    );
+}

@@ -387,6 +387,65 @@ async fn a_run_that_cannot_start_is_counted_with_its_source_named() {
     }
 }
 
+/// Six sources on one host (a provincial portal with a page per commune) and one elsewhere: the
+/// portal's sources run one after the other, in the order they became due, each request to the
+/// portal at least `min_interval_ms` after the previous one, and the other host's source is not
+/// held behind them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sources_on_one_host_are_served_in_turn_at_its_pace() {
+    const YEARLY: &str = "0 0 0 1 1 *";
+    let portal = TestServer::start_on("127.0.0.42").await;
+    let elsewhere = TestServer::start_on("127.0.0.43").await;
+    let mut sources = String::new();
+    for n in 0..6 {
+        serve(&portal, n, 2);
+        sources += &source_toml(n, &portal.base(), YEARLY);
+    }
+    serve(&elsewhere, 9, 2);
+    sources += &source_toml(9, &elsewhere.base(), YEARLY);
+    let d = Daemon::start(|dir| {
+        format!(
+            "[database]\nurl = \"sqlite://{}\"\n[http]\nmin_interval_ms = 200\ntimeout_s = 10\n\
+             max_retries = 0\n[schedule]\njitter_s = 0\n[daemon]\nlisten = \"\"\n{sources}",
+            dir.join("chiso.db").display()
+        )
+    });
+    d.wait_for("every source crawled", |d| {
+        count(d, "SELECT COUNT(*) FROM articles") == 14
+    });
+    let mut asked = portal.requests();
+    asked.sort_by_key(|r| r.at);
+    for pair in asked.windows(2) {
+        let gap = pair[1].at - pair[0].at;
+        assert!(
+            gap >= Duration::from_millis(150),
+            "{} then {} only {gap:?} apart",
+            pair[0].path,
+            pair[1].path
+        );
+    }
+    // One source's requests all come before the next source's: served in turn, x0 first.
+    let order: Vec<&str> = asked
+        .iter()
+        .filter_map(|r| r.path.strip_prefix('/')?.split('/').next())
+        .filter(|p| p.starts_with('x'))
+        .collect();
+    let mut runs: Vec<&str> = order.clone();
+    runs.dedup();
+    assert_eq!(runs, ["x0", "x1", "x2", "x3", "x4", "x5"], "{order:?}");
+    // The other host's source did not wait for the portal's six runs.
+    let other_done = elsewhere.requests().iter().map(|r| r.at).max().unwrap();
+    let portal_last = portal
+        .requests_to("/x5/rss.xml")
+        .first()
+        .map(|r| r.at)
+        .unwrap();
+    assert!(
+        other_done < portal_last,
+        "the other host waited behind the portal"
+    );
+}
+
 fn http_get(addr: &str, path: &str) -> String {
     use std::io::Write;
     let mut s = std::net::TcpStream::connect(addr).unwrap();

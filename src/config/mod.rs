@@ -540,3 +540,24 @@ pub(crate) fn one_line(msg: &str) -> String {
         .collect::<Vec<_>>()
         .join("; ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    fn config(text: &str) -> Config {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn concurrent_runs_default_from_the_pool_and_the_pool_grows_with_them() {
+        let c = config("");
+        assert_eq!((c.max_concurrent_runs(), c.pool_size()), (250, 5));
+        let c = config("[database]\nmax_connections = 2\n");
+        assert_eq!((c.max_concurrent_runs(), c.pool_size()), (100, 2));
+        let c = config("[schedule]\nmax_concurrent_runs = 1000\n");
+        assert_eq!((c.max_concurrent_runs(), c.pool_size()), (1000, 20));
+        let c = config("[schedule]\nmax_concurrent_runs = 3\n");
+        assert_eq!((c.max_concurrent_runs(), c.pool_size()), (3, 5));
+    }
+}
