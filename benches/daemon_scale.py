@@ -296,7 +296,8 @@ async def bench(n):
     print(f"N = {n}: first cycle complete {first:.0f} s; peak RSS {peak:.0f} MB; "
           f"articles stored {stored} of {3 * n}, fetched twice {twice}; ERROR lines {errors}; "
           f"daemon skips during the first cycle {skipped_first}, during the later cycles "
-          f"{(skipped_at[1] or 0) - (skipped_at[0] or 0)}; exit code {code}")
+          f"{(skipped_at[1] or 0) - (skipped_at[0] or 0)}; exit code {code}; "
+          f"load average {os.getloadavg()[0]:.1f}")
     for (c, ok, missing, busy, cpu, idle_cpu, idle_rss) in rows:
         idle = f"{idle_cpu:.2f} %" if idle_cpu is not None else "n/a (no idle part)"
         print(f"  later cycle {c}: {ok} of {n} sources made one conditional feed request "

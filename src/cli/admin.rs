@@ -91,8 +91,8 @@ pub fn db_migrate(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
 }
 
 /// `chiso status`: per source, the last run and its outcome, the next scheduled run, consecutive
-/// failures, articles, facts, the last run's selector fallbacks and the scheduled runs that did
-/// not start; then a warning per source whose selectors fell back, a line per source with skipped
+/// failures, articles, facts, the scheduled runs that did not start and the last run's selector
+/// fallbacks; then a warning per source whose selectors fell back, a line per source with skipped
 /// runs (when and why the last was skipped), and alerts by status.
 pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
     use croner::parser::{CronParser, Seconds};
@@ -109,7 +109,7 @@ pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|| "-".into())
     };
     println!(
-        "{:<16} {:<16} {:<11} {:<16} {:<16} {:>5} {:>8} {:>7} {:>9} {:>7}",
+        "{:<16} {:<16} {:<11} {:<16} {:<16} {:>5} {:>8} {:>7} {:>7} {:>9}",
         "source",
         "last run",
         "outcome",
@@ -118,8 +118,8 @@ pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
         "fails",
         "articles",
         "facts",
-        "fallbacks",
-        "skipped"
+        "skipped",
+        "fallbacks"
     );
     for r in &rows {
         let next = config
@@ -141,7 +141,7 @@ pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
             (None, _) => "never run".into(),
         };
         println!(
-            "{:<16} {:<16} {:<11} {:<16} {:<16} {:>5} {:>8} {:>7} {:>9} {:>7}",
+            "{:<16} {:<16} {:<11} {:<16} {:<16} {:>5} {:>8} {:>7} {:>7} {:>9}",
             r.name,
             fmt(r.last_started),
             outcome,
@@ -150,8 +150,8 @@ pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
             r.consecutive_failures,
             r.articles,
             r.facts,
-            r.selector_fallbacks,
-            r.runs_skipped
+            r.runs_skipped,
+            r.selector_fallbacks
         );
     }
     for r in rows.iter().filter(|r| r.runs_skipped > 0) {
