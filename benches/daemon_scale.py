@@ -181,7 +181,7 @@ def config(work, n, port):
 
 
 def proc(pid):
-    """(cpu seconds, rss MB, peak rss MB) of a process."""
+    """(cpu seconds, rss MiB, peak rss MiB) of a process."""
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     cpu = (int(fields[11]) + int(fields[12])) / TICK
@@ -225,7 +225,7 @@ async def bench(n):
     t0 = time.time()
     env = dict(os.environ, RUST_LOG="info")
     daemon = subprocess.Popen([BIN, "--config", cfg, "run"], stdout=logf, stderr=logf, env=env)
-    samples = []  # (time, cpu s, rss MB)
+    samples = []  # (time, cpu s, rss MiB)
 
     async def sample():
         while daemon.poll() is None:
@@ -293,7 +293,7 @@ async def bench(n):
     stored = db_scalar(db, "SELECT COUNT(*) FROM articles")
     for s in sites.servers:
         s.close()
-    print(f"N = {n}: first cycle complete {first:.0f} s; peak RSS {peak:.0f} MB; "
+    print(f"N = {n}: first cycle complete {first:.0f} s; peak RSS {peak:.0f} MiB; "
           f"articles stored {stored} of {3 * n}, fetched twice {twice}; ERROR lines {errors}; "
           f"daemon skips during the first cycle {skipped_first}, during the later cycles "
           f"{(skipped_at[1] or 0) - (skipped_at[0] or 0)}; exit code {code}; "
@@ -302,7 +302,7 @@ async def bench(n):
         idle = f"{idle_cpu:.2f} %" if idle_cpu is not None else "n/a (no idle part)"
         print(f"  later cycle {c}: {ok} of {n} sources made one conditional feed request "
               f"answered 304, {missing} did not; runs done {busy:.0f} s into the minute; "
-              f"CPU {cpu:.2f} ms per source; idle CPU {idle} of a core; idle RSS {idle_rss:.0f} MB",
+              f"CPU {cpu:.2f} ms per source; idle CPU {idle} of a core; idle RSS {idle_rss:.0f} MiB",
               flush=True)
     if os.environ.get("KEEP"):
         print(f"  kept {work}")

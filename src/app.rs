@@ -130,10 +130,11 @@ pub fn extractor_for(config: &Config) -> anyhow::Result<crate::extract::Extracto
 
 /// Makes every thread allocate from one glibc malloc arena, before the runtime's threads exist.
 /// With an arena per thread (tokio's workers, SQLite's connection threads), the long-lived
-/// objects a crawl leaves behind (per-host state, metrics) sit scattered among the pages its
-/// transient allocations freed, which then cannot go back to the system: measured with 2,000
-/// sources (`benches/daemon_scale.py`), idle resident memory went from 101–106 MB to 82 MB and
-/// the peak from 110 to 104 MB, CPU per run unchanged.
+/// objects a crawl leaves behind (per-host state, metrics) sit scattered among pages its
+/// transient allocations freed, in several heaps that cannot give those pages back. Measured with
+/// 2,000 sources (`benches/daemon_scale.py`, 2026-12-05): after the first later cycle 82–88 MiB
+/// resident instead of 101 MiB, peak 104–107 MiB instead of 110 MiB, CPU per run unchanged;
+/// after three cycles the two differ by 1–3 MiB.
 fn one_malloc_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {

@@ -37,7 +37,8 @@ pub const DEFAULT_RETRY_AFTER_CAP_S: u64 = 300;
 pub const DEFAULT_MAX_REDIRECTS: usize = 5;
 /// Every 30 minutes, on the minute (cron with seconds).
 pub const DEFAULT_SCHEDULE: &str = "0 */30 * * * *";
-/// Random delay added to each scheduled run so that sources sharing a schedule spread out.
+/// Largest offset of a source's runs into its slots, so that sources sharing a schedule spread
+/// out.
 pub const DEFAULT_JITTER_S: u64 = 60;
 /// Pause after a source's first failed run; doubled per further failure, capped at a day.
 pub const DEFAULT_BACKOFF_BASE_S: u64 = 60;
@@ -145,7 +146,8 @@ pub struct HttpConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleConfig {
-    /// Random delay (0..jitter_s seconds) added before each scheduled run.
+    /// Each source's offset into its slots: a random delay (0..jitter_s seconds, and less than
+    /// the slot) drawn once per source and process.
     #[serde(default = "default_jitter_s")]
     pub jitter_s: u64,
     /// Pause after a failed run, doubled per consecutive failure (capped at a day).
