@@ -258,3 +258,12 @@ fn archive_url_without_a_year_and_backfill_keys() {
         &["backfill.max_request"],
     );
 }
+
+#[test]
+fn zero_concurrent_runs() {
+    rejects(
+        "[schedule]\nmax_concurrent_runs = 0\n",
+        2,
+        &["schedule.max_concurrent_runs", "at least 1"],
+    );
+}

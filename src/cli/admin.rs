@@ -91,8 +91,9 @@ pub fn db_migrate(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
 }
 
 /// `chiso status`: per source, the last run and its outcome, the next scheduled run, consecutive
-/// failures, articles, facts and the last run's selector fallbacks; then a warning per source
-/// whose selectors fell back, and alerts by status.
+/// failures, articles, facts, the scheduled runs that did not start and the last run's selector
+/// fallbacks; then a warning per source whose selectors fell back, a line per source with skipped
+/// runs (when and why the last was skipped), and alerts by status.
 pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
     use croner::parser::{CronParser, Seconds};
     let config = load_config(explicit)?;
@@ -108,7 +109,7 @@ pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|| "-".into())
     };
     println!(
-        "{:<16} {:<16} {:<11} {:<16} {:<16} {:>5} {:>8} {:>7} {:>9}",
+        "{:<16} {:<16} {:<11} {:<16} {:<16} {:>5} {:>8} {:>7} {:>7} {:>9}",
         "source",
         "last run",
         "outcome",
@@ -117,6 +118,7 @@ pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
         "fails",
         "articles",
         "facts",
+        "skipped",
         "fallbacks"
     );
     for r in &rows {
@@ -139,7 +141,7 @@ pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
             (None, _) => "never run".into(),
         };
         println!(
-            "{:<16} {:<16} {:<11} {:<16} {:<16} {:>5} {:>8} {:>7} {:>9}",
+            "{:<16} {:<16} {:<11} {:<16} {:<16} {:>5} {:>8} {:>7} {:>7} {:>9}",
             r.name,
             fmt(r.last_started),
             outcome,
@@ -148,7 +150,17 @@ pub fn status(explicit: Option<&Path>) -> anyhow::Result<ExitCode> {
             r.consecutive_failures,
             r.articles,
             r.facts,
+            r.runs_skipped,
             r.selector_fallbacks
+        );
+    }
+    for r in rows.iter().filter(|r| r.runs_skipped > 0) {
+        println!(
+            "skipped: {}: {} scheduled run(s) did not start, the last due {} ({})",
+            r.name,
+            r.runs_skipped,
+            fmt(r.last_skipped_at),
+            r.last_skip_reason.as_deref().unwrap_or("-")
         );
     }
     for r in rows.iter().filter(|r| r.selector_fallbacks > 0) {

@@ -37,7 +37,8 @@ pub const DEFAULT_RETRY_AFTER_CAP_S: u64 = 300;
 pub const DEFAULT_MAX_REDIRECTS: usize = 5;
 /// Every 30 minutes, on the minute (cron with seconds).
 pub const DEFAULT_SCHEDULE: &str = "0 */30 * * * *";
-/// Random delay added to each scheduled run so that sources sharing a schedule spread out.
+/// Largest offset of a source's runs into its slots, so that sources sharing a schedule spread
+/// out.
 pub const DEFAULT_JITTER_S: u64 = 60;
 /// Pause after a source's first failed run; doubled per further failure, capped at a day.
 pub const DEFAULT_BACKOFF_BASE_S: u64 = 60;
@@ -54,6 +55,11 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:9464";
 pub const DEFAULT_SHUTDOWN_TIMEOUT_S: u64 = 10;
 /// Connections in the database pool.
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 5;
+/// Runs in flight per database connection when `[schedule] max_concurrent_runs` is not set (250
+/// with the default pool). A run holds a connection only for one statement or one article's
+/// transaction at a time and spends most of its time waiting on the network (a second between
+/// two requests to its host), so many runs share one connection.
+pub const RUNS_PER_CONNECTION: u32 = 50;
 /// Alert channel schemes understood by the alert dispatcher (Apprise style).
 pub const ALERT_SCHEMES: &[&str] = &[
     "json", "jsons", "slack", "discord", "tgram", "ntfy", "ntfys", "mailto", "mailtos",
@@ -143,7 +149,8 @@ pub struct HttpConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleConfig {
-    /// Random delay (0..jitter_s seconds) added before each scheduled run.
+    /// Each source's offset into its slots: a random delay (0..jitter_s seconds, and less than
+    /// the slot) drawn once per source and process.
     #[serde(default = "default_jitter_s")]
     pub jitter_s: u64,
     /// Pause after a failed run, doubled per consecutive failure (capped at a day).
@@ -156,6 +163,11 @@ pub struct ScheduleConfig {
     /// Length of a source lease in seconds: an instance that dies loses its sources after this.
     #[serde(default = "default_lease_s")]
     pub lease_s: u64,
+    /// Runs of the daemon in flight at once (the others wait in the work queue, in turn);
+    /// `None`: [`RUNS_PER_CONNECTION`] per `[database] max_connections`. Bounded so that thousands of sources due in the
+    /// same second queue instead of piling up in memory and waiting on the pool.
+    #[serde(default)]
+    pub max_concurrent_runs: Option<u32>,
 }
 
 /// `[daemon]`
@@ -369,6 +381,7 @@ impl Default for ScheduleConfig {
             backoff_base_s: DEFAULT_BACKOFF_BASE_S,
             run_at_start: true,
             lease_s: DEFAULT_LEASE_S,
+            max_concurrent_runs: None,
         }
     }
 }
@@ -400,6 +413,28 @@ impl Default for Config {
 }
 
 impl Config {
+    /// Runs of the daemon (and of `crawl --once`) in flight at once: `[schedule]
+    /// max_concurrent_runs`, else [`RUNS_PER_CONNECTION`] per `[database] max_connections`.
+    pub fn max_concurrent_runs(&self) -> usize {
+        let n = self.schedule.max_concurrent_runs.unwrap_or(
+            self.database
+                .max_connections
+                .max(1)
+                .saturating_mul(RUNS_PER_CONNECTION),
+        );
+        usize::try_from(n.max(1)).unwrap_or(1)
+    }
+
+    /// Connections of the database pool: `[database] max_connections`, raised to one per
+    /// [`RUNS_PER_CONNECTION`] runs when `max_concurrent_runs` asks for more runs than that, so
+    /// that runs do not queue for a connection.
+    pub fn pool_size(&self) -> u32 {
+        let runs = u32::try_from(self.max_concurrent_runs()).unwrap_or(u32::MAX);
+        self.database
+            .max_connections
+            .max(runs.div_ceil(RUNS_PER_CONNECTION))
+    }
+
     /// The file to read: `--config`, else `$CHISO_CONFIG`, else `./config/chiso.toml`.
     pub fn resolve_path(explicit: Option<&Path>) -> PathBuf {
         if let Some(p) = explicit {
@@ -523,4 +558,25 @@ pub(crate) fn one_line(msg: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    fn config(text: &str) -> Config {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn concurrent_runs_default_from_the_pool_and_the_pool_grows_with_them() {
+        let c = config("");
+        assert_eq!((c.max_concurrent_runs(), c.pool_size()), (250, 5));
+        let c = config("[database]\nmax_connections = 2\n");
+        assert_eq!((c.max_concurrent_runs(), c.pool_size()), (100, 2));
+        let c = config("[schedule]\nmax_concurrent_runs = 1000\n");
+        assert_eq!((c.max_concurrent_runs(), c.pool_size()), (1000, 20));
+        let c = config("[schedule]\nmax_concurrent_runs = 3\n");
+        assert_eq!((c.max_concurrent_runs(), c.pool_size()), (3, 5));
+    }
 }

@@ -57,6 +57,13 @@ pub(super) fn validate(config: &Config, text: &str) -> Result<(), ConfigError> {
             ),
         ));
     }
+    if config.schedule.max_concurrent_runs == Some(0) {
+        return Err(err(
+            top_line("[schedule]", "max_concurrent_runs"),
+            "schedule.max_concurrent_runs",
+            "0 would never run a source (at least 1)".to_string(),
+        ));
+    }
     let listen = &config.daemon.listen;
     if !listen.is_empty() && listen.parse::<SocketAddr>().is_err() {
         return Err(err(

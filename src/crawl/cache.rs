@@ -1,5 +1,7 @@
-//! Validators of feeds, sitemaps and listings kept between runs: loaded from `fetch_cache` at
-//! the start of a run, handed to discovery as a synchronous map, written back at the end.
+//! Validators of feeds, sitemaps and listings kept between runs: the run's own source's rows of
+//! `fetch_cache` are loaded at the start of a run, handed to discovery as a synchronous map and
+//! written back at the end. Reading only the source's rows keeps a run's memory and CPU
+//! independent of how many sources the instance crawls.
 
 use crate::discover::ValidatorCache;
 use crate::fetch::Validators;
@@ -7,17 +9,18 @@ use crate::store::{CachedValidators, Store, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-/// An in-memory copy of `fetch_cache` that remembers what changed.
+/// An in-memory copy of one source's `fetch_cache` rows that remembers what changed.
 pub(crate) struct StoreValidatorCache {
+    source: String,
     map: Mutex<HashMap<String, Validators>>,
     dirty: Mutex<HashSet<String>>,
 }
 
 impl StoreValidatorCache {
-    /// Reads the stored validators.
-    pub(crate) async fn load(store: &dyn Store) -> Result<Self, StoreError> {
+    /// Reads the validators stored for `source`.
+    pub(crate) async fn load(store: &dyn Store, source: &str) -> Result<Self, StoreError> {
         let map = store
-            .fetch_cache()
+            .fetch_cache(source)
             .await?
             .into_iter()
             .map(|c| {
@@ -31,6 +34,7 @@ impl StoreValidatorCache {
             })
             .collect();
         Ok(Self {
+            source: source.to_string(),
             map: Mutex::new(map),
             dirty: Mutex::new(HashSet::new()),
         })
@@ -56,7 +60,7 @@ impl StoreValidatorCache {
         if entries.is_empty() {
             return Ok(());
         }
-        store.put_fetch_cache(&entries).await
+        store.put_fetch_cache(&self.source, &entries).await
     }
 }
 

@@ -202,7 +202,7 @@ impl Crawler {
                 return false;
             }
         };
-        let cache = match StoreValidatorCache::load(self.store.as_ref()).await {
+        let cache = match StoreValidatorCache::load(self.store.as_ref(), &src.name).await {
             Ok(c) => c,
             Err(e) => {
                 errors.push(format!("cannot read the fetch cache: {e}"));

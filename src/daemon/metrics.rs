@@ -20,6 +20,8 @@ use std::sync::atomic::AtomicU64;
 type BySource = [(&'static str, String); 1];
 /// The `source` and `status` labels.
 type BySourceStatus = [(&'static str, String); 2];
+/// The `source` and `reason` labels.
+type BySourceReason = [(&'static str, String); 2];
 
 /// Upper bounds (seconds) of the crawl duration histogram's buckets.
 const DURATION_BUCKETS: [f64; 11] = [
@@ -43,6 +45,7 @@ pub struct Metrics {
     consecutive_failures: Family<BySource, Gauge>,
     last_success: Family<BySource, Gauge>,
     skipped_ticks: Family<BySource, Counter>,
+    runs_skipped: Family<BySourceReason, Counter>,
     selector_fallbacks: Family<BySource, Counter>,
 }
 
@@ -66,6 +69,7 @@ impl Default for Metrics {
             consecutive_failures: Family::default(),
             last_success: Family::default(),
             skipped_ticks: Family::default(),
+            runs_skipped: Family::default(),
             selector_fallbacks: Family::default(),
         };
         // Counter names are given without `_total`: the encoder appends it. The registry ends
@@ -119,6 +123,13 @@ impl Default for Metrics {
             m.skipped_ticks.clone(),
         );
         r.register(
+            "chiso_runs_skipped",
+            "Scheduled runs that did not start, by source and reason (running: its previous run \
+             still going; queued: its previous run still waiting for a free worker; backoff: \
+             failing source backing off)",
+            m.runs_skipped.clone(),
+        );
+        r.register(
             "chiso_selector_fallback",
             "Pages scraped with the generic extractor because the source's body selector matched \
              nothing or far less text (a site redesign)",
@@ -170,9 +181,15 @@ impl Metrics {
         }
     }
 
-    /// Records a tick skipped because the previous run was still going or backing off.
-    pub fn record_skip(&self, source_name: &str) {
+    /// Records a due run that did not start, and why (`running`, `queued`, `backoff`).
+    pub fn record_skip(&self, source_name: &str, reason: &str) {
         self.skipped_ticks.get_or_create(&source(source_name)).inc();
+        self.runs_skipped
+            .get_or_create(&[
+                ("source", source_name.to_string()),
+                ("reason", reason.to_string()),
+            ])
+            .inc();
     }
 
     /// Makes a source appear with zero counters before its first run.
@@ -357,7 +374,7 @@ mod tests {
             },
             1,
         );
-        m.record_skip("quiet");
+        m.record_skip("quiet", "running");
         let mut fetch = FetchStats::default();
         fetch.by_host.insert(
             "example.vn".into(),
@@ -387,6 +404,7 @@ mod tests {
             "chiso_articles_new_total{source=\"site \\\"a\\\"\"} 3",
             "chiso_facts_extracted_total{source=\"site \\\"a\\\"\"} 7",
             "chiso_crawl_skipped_ticks_total{source=\"quiet\"} 1",
+            "chiso_runs_skipped_total{source=\"quiet\",reason=\"running\"} 1",
             "chiso_source_consecutive_failures{source=\"site \\\"a\\\"\"} 1",
             "# TYPE chiso_crawl_duration_seconds histogram",
             "chiso_crawl_duration_seconds_count{source=\"site \\\"a\\\"\"} 2",

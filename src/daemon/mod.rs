@@ -1,8 +1,9 @@
 //! `chiso run`: the long-running service.
 //!
-//! Lifecycle: load the configuration, open and migrate the store, build the crawler, schedule one
-//! cron job per enabled source (tokio-cron-scheduler, evaluated in Asia/Ho_Chi_Minh) plus a
-//! heartbeat job, start the first crawl of every source (`[schedule] run_at_start`), open the
+//! Lifecycle: load the configuration, open and migrate the store, build the crawler, enter every
+//! enabled source in the timetable read each second by one dispatch job (tokio-cron-scheduler;
+//! cron evaluated in Asia/Ho_Chi_Minh) that feeds a work queue served by `max_concurrent_runs`
+//! workers (`slots.rs`), queue the first crawl of every source (`[schedule] run_at_start`), open the
 //! local HTTP listener (`/healthz`, `/metrics`, `/feed.atom`, and the web pages and API that the
 //! face above hands in as [`Routes`]), send `READY=1`, then wait for signals:
 //! - SIGHUP reloads the configuration file: sources added, removed or changed, `[schedule]`
@@ -13,9 +14,11 @@
 //!   stored stays stored; their run ends `interrupted`) and exit 0 once they finished or
 //!   `[daemon] shutdown_timeout_s` passed, naming the sources abandoned.
 //!
-//! A tick that finds its source still crawling is skipped and counted, so a source never runs
-//! twice at once. Each run starts after a random jitter, then claims the source's lease for the
-//! slot its tick opened (`lease.rs`), so that instances sharing a database split the sources. A source whose runs fail backs off
+//! A tick that finds its source still crawling (or still queued) is skipped and counted with the
+//! source named, so a source never runs twice at once. Each source is due at a fixed random
+//! offset (under `jitter_s`) into each slot; its run claims the source's lease for the slot open
+//! when it starts (`lease.rs`), so that instances sharing a database split the sources. A source
+//! whose runs fail backs off
 //! (`backoff_base_s` doubled per consecutive failure, capped at a day) and recovers by itself at
 //! its first successful run: it is never disabled.
 
@@ -23,6 +26,7 @@ pub mod http;
 mod lease;
 pub mod metrics;
 pub mod notify;
+mod queue;
 mod signals;
 mod slots;
 
@@ -39,10 +43,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
-use tokio_cron_scheduler::{Job, JobScheduler};
+use tokio_cron_scheduler::JobScheduler;
 
-/// How often the heartbeat job runs, and how old its last beat may be before `/healthz` fails.
-const HEARTBEAT: &str = "*/5 * * * * *";
+/// How old the dispatcher's last beat (every second) may be before `/healthz` fails.
 const HEARTBEAT_STALE_S: i64 = 30;
 
 /// Routes a face above the daemon mounts on its listener beside `/healthz`, `/metrics` and
@@ -63,29 +66,27 @@ pub async fn run(config: Config, routes: Option<Routes>) -> anyhow::Result<()> {
     let metrics = Arc::new(Metrics::default());
     let (cancel_tx, cancel_rx) = watch::channel(false);
 
+    // One dispatch job reads the timetable of all sources every second and feeds the work
+    // queue (`slots.rs`); it also beats the heartbeat that `/healthz` checks.
     let mut scheduler = JobScheduler::new().await?;
     let heartbeat = Arc::new(AtomicI64::new(chrono::Utc::now().timestamp()));
-    let beat = Arc::clone(&heartbeat);
-    scheduler
-        .add(Job::new_async(HEARTBEAT, move |_, _| {
-            let beat = Arc::clone(&beat);
-            Box::pin(async move {
-                beat.store(chrono::Utc::now().timestamp(), Ordering::SeqCst);
-            })
-        })?)
-        .await?;
-    let mut jobs = Jobs::new(
+    let mut jobs = Jobs::start(
+        &mut scheduler,
         Arc::clone(&crawler),
         Arc::clone(&metrics),
         cancel_rx.clone(),
         config.schedule.clone(),
-    );
-    jobs.sync(
-        &mut scheduler,
-        &config.sources,
-        config.schedule.run_at_start,
+        config.max_concurrent_runs(),
+        Arc::clone(&heartbeat),
     )
     .await?;
+    jobs.sync(&config.sources, config.schedule.run_at_start)
+        .await?;
+    tracing::info!(
+        workers = jobs.workers(),
+        pool = config.pool_size(),
+        "runs in flight at most max_concurrent_runs at once; the others wait in turn"
+    );
     scheduler.start().await?;
 
     let instance = crate::store::instance_name();
@@ -150,7 +151,7 @@ pub async fn run(config: Config, routes: Option<Routes>) -> anyhow::Result<()> {
                 if let Err(e) = crate::app::sync_sources(store.as_ref(), &new).await {
                     tracing::error!("reload: cannot record sources: {e}");
                 }
-                let changes = jobs.sync(&mut scheduler, &new.sources, false).await?;
+                let changes = jobs.sync(&new.sources, false).await?;
                 jobs.set_schedule(new.schedule.clone());
                 // Alert channels and filters: for the next articles (outbox rows) and the
                 // dispatcher's next pass.
@@ -225,6 +226,9 @@ fn needs_restart(old: &Config, new: &Config) -> Vec<&'static str> {
     if format!("{:?}", old.extract) != format!("{:?}", new.extract) {
         out.push("[extract]");
     }
+    if old.max_concurrent_runs() != new.max_concurrent_runs() {
+        out.push("[schedule] max_concurrent_runs");
+    }
     out
 }
 
@@ -295,12 +299,16 @@ pub async fn crawl_once(
         .cloned()
         .collect();
     let lease = Duration::from_secs(config.schedule.lease_s);
+    // At most max_concurrent_runs sources at once, the others waiting in order.
+    let permits = Arc::new(tokio::sync::Semaphore::new(config.max_concurrent_runs()));
     tasks.spawn(async move {
         let mut runs = JoinSet::new();
         for src in sources {
             let c = Arc::clone(&crawler);
             let cancel = cancel_rx.clone();
+            let permits = Arc::clone(&permits);
             runs.spawn(async move {
+                let _permit = permits.acquire_owned().await;
                 // A manual crawl ignores schedule slots but never crawls a source that another
                 // instance is crawling now.
                 match lease::crawl_leased(&c, &src, None, lease, cancel).await {

@@ -56,6 +56,13 @@ struct Limits {
 /// stall a source for hours.
 const MAX_CRAWL_DELAY: Duration = Duration::from_secs(120);
 
+/// How long a kept-alive connection waits for its next request. Requests to one host are at
+/// least `min_interval_ms` (1 s by default) apart within a run, and runs of a source are minutes
+/// apart, so a connection is reused within a run and not across runs. The pool's clean-up of
+/// closed connections runs at this period too (hyper's default is 90 s), so that thousands of
+/// hosts do not keep the remains of their last connection between runs.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(15);
+
 impl Fetcher {
     /// Builds the client from `[http]`: user agent, total timeout, decompression, no automatic
     /// redirects (followed by hand, see the module header).
@@ -77,6 +84,7 @@ impl Fetcher {
             .default_headers(headers)
             .timeout(timeout)
             .connect_timeout(timeout)
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .gzip(true)
             .brotli(true)

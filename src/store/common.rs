@@ -105,6 +105,9 @@ pub(super) struct SourceStatusRow {
     pub articles: i64,
     pub facts: i64,
     pub selector_fallbacks: i64,
+    pub runs_skipped: i64,
+    pub last_skipped_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_skip_reason: Option<String>,
 }
 
 impl From<SourceStatusRow> for super::SourceStatus {
@@ -122,6 +125,9 @@ impl From<SourceStatusRow> for super::SourceStatus {
             articles: r.articles,
             facts: r.facts,
             selector_fallbacks: r.selector_fallbacks,
+            runs_skipped: r.runs_skipped,
+            last_skipped_at: r.last_skipped_at,
+            last_skip_reason: r.last_skip_reason,
         }
     }
 }
@@ -520,11 +526,14 @@ macro_rules! impl_store {
 
             async fn fetch_cache(
                 &self,
+                source: &str,
             ) -> Result<Vec<$crate::store::CachedValidators>, $crate::store::StoreError> {
                 let rows: Vec<(String, Option<String>, Option<String>, Option<String>)> =
                     sqlx::query_as(
-                        "SELECT url, etag, last_modified, content_hash FROM fetch_cache",
+                        "SELECT url, etag, last_modified, content_hash FROM fetch_cache \
+                         WHERE source = $1",
                     )
+                    .bind(source)
                     .fetch_all(&self.pool)
                     .await?;
                 Ok(rows
@@ -542,6 +551,7 @@ macro_rules! impl_store {
 
             async fn put_fetch_cache(
                 &self,
+                source: &str,
                 entries: &[$crate::store::CachedValidators],
             ) -> Result<(), $crate::store::StoreError> {
                 let now = chrono::Utc::now();
@@ -549,15 +559,41 @@ macro_rules! impl_store {
                 for e in entries {
                     sqlx::query(
                         "INSERT INTO fetch_cache (url, etag, last_modified, content_hash, \
-                         fetched_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (url) DO UPDATE \
-                         SET etag = excluded.etag, last_modified = excluded.last_modified, \
-                         content_hash = excluded.content_hash, fetched_at = excluded.fetched_at",
+                         fetched_at, source) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (url) \
+                         DO UPDATE SET etag = excluded.etag, \
+                         last_modified = excluded.last_modified, \
+                         content_hash = excluded.content_hash, fetched_at = excluded.fetched_at, \
+                         source = excluded.source",
                     )
                     .bind(&e.url)
                     .bind(&e.etag)
                     .bind(&e.last_modified)
                     .bind(&e.content_hash)
                     .bind(now)
+                    .bind(source)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn record_skips(
+                &self,
+                skips: &[$crate::store::RunSkip],
+            ) -> Result<(), $crate::store::StoreError> {
+                if skips.is_empty() {
+                    return Ok(());
+                }
+                let mut tx = self.pool.begin().await?;
+                for s in skips {
+                    sqlx::query(
+                        "UPDATE sources SET runs_skipped = runs_skipped + 1, \
+                         last_skipped_at = $2, last_skip_reason = $3 WHERE name = $1",
+                    )
+                    .bind(&s.source)
+                    .bind(s.at)
+                    .bind(&s.reason)
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -646,6 +682,7 @@ macro_rules! impl_store {
                        SELECT source, MAX(id) AS id, MAX(finished_at) AS at FROM crawl_runs \
                        WHERE status IN ('ok', 'partial') GROUP BY source) \
                      SELECT s.name, s.province, s.enabled, s.next_run_at, r.started_at AS last_started, \
+                       s.runs_skipped, s.last_skipped_at, s.last_skip_reason, \
                        r.finished_at AS last_finished, r.status AS last_status, \
                        ok.at AS last_success, \
                        COALESCE(r.selector_fallbacks, 0) AS selector_fallbacks, \

@@ -148,11 +148,22 @@ pub trait Store: AlertStore + BackfillStore + LeaseStore + QueryStore + Send + S
     /// Every article URL stored for a source (the crawler skips them before fetching).
     async fn source_urls(&self, source: &str) -> Result<HashSet<String>, StoreError>;
 
-    /// Stored validators of feeds, sitemaps and listings.
-    async fn fetch_cache(&self) -> Result<Vec<CachedValidators>, StoreError>;
+    /// Stored validators of one source's feeds, sitemaps and listings: a run reads only its
+    /// own rows, so its cost does not grow with the number of sources.
+    async fn fetch_cache(&self, source: &str) -> Result<Vec<CachedValidators>, StoreError>;
 
-    /// Records validators after a fetch (insert or replace).
-    async fn put_fetch_cache(&self, entries: &[CachedValidators]) -> Result<(), StoreError>;
+    /// Records a source's validators after a fetch (insert or replace; the row then belongs to
+    /// `source`).
+    async fn put_fetch_cache(
+        &self,
+        source: &str,
+        entries: &[CachedValidators],
+    ) -> Result<(), StoreError>;
+
+    /// Counts scheduled runs that could not start, per source, with the time and reason of the
+    /// last one (`sources.runs_skipped`, `last_skipped_at`, `last_skip_reason`), for
+    /// `chiso status`. Unknown source names are ignored.
+    async fn record_skips(&self, skips: &[RunSkip]) -> Result<(), StoreError>;
 
     /// Remembers an article page that failed, to be retried from `retry_at` on.
     async fn queue_page(

@@ -147,6 +147,17 @@ pub struct CachedValidators {
     pub content_hash: Option<String>,
 }
 
+/// A scheduled run of a source that could not start, for [`super::Store::record_skips`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSkip {
+    /// The source whose run did not start.
+    pub source: String,
+    /// Why: `running`, `queued` or `backoff` (see the daemon's scheduling).
+    pub reason: String,
+    /// When the run was due.
+    pub at: DateTime<Utc>,
+}
+
 /// Which stored pages `chiso reprocess` re-reads.
 #[derive(Debug, Clone, Default)]
 pub struct ReprocessFilter {
@@ -208,4 +219,10 @@ pub struct SourceStatus {
     pub facts: i64,
     /// Pages of the last run whose selectors fell back to the generic extractor.
     pub selector_fallbacks: i64,
+    /// Scheduled runs that could not start, since the source was first recorded.
+    pub runs_skipped: i64,
+    /// When the last of them was due.
+    pub last_skipped_at: Option<DateTime<Utc>>,
+    /// Why the last of them did not start (`running`, `queued`, `backoff`).
+    pub last_skip_reason: Option<String>,
 }
