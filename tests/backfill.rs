@@ -91,7 +91,10 @@ async fn a_one_year_backfill_stores_that_year_only_and_a_second_run_fetches_no_a
 
     // Politeness: never two requests to the host closer than min_interval_ms (with the same
     // scheduling slack as the crawl test, between the limiter's instant and the arrival).
-    let slack = Duration::from_millis(15);
+    // Slack between the limiter's start instant and the server's arrival instant: the
+    // connection and the scheduler add a few milliseconds, more on a busy machine (a 17 ms
+    // late arrival was seen once under CI load); a broken limiter shows gaps near zero.
+    let slack = Duration::from_millis(50);
     for pair in first_log.windows(2) {
         let gap = pair[1].at - pair[0].at;
         assert!(

@@ -175,8 +175,10 @@ async fn politeness_one_request_per_second_per_host_while_hosts_run_concurrently
     let out = chiso(&config, &["crawl", "--once"]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
 
-    // Scheduling slack between the limiter's start instant and the server's arrival instant.
-    let slack = Duration::from_millis(15);
+    // Slack between the limiter's start instant and the server's arrival instant: the
+    // connection and the scheduler add a few milliseconds, more on a busy machine (a 17 ms
+    // late arrival was seen once under CI load); a broken limiter shows gaps near zero.
+    let slack = Duration::from_millis(50);
     let hosts = [("zce", &zce), ("onecms", &one), ("fck", &fck)];
     let mut spans = Vec::new();
     for (name, s) in hosts {
