@@ -9,7 +9,7 @@ all of 127/8 to lo), all sites served by this one Python process (asyncio), each
 article pages. The daemon ($CHISO, else $CARGO_TARGET_DIR/release/chiso, else
 target/release/chiso) runs every source on
 "0 * * * * *" with `jitter_s = 0` (all N due in the same second), SQLite in a temporary folder,
-defaults otherwise (so `max_concurrent_runs` = `max_connections` = 5). The script raises its
+defaults otherwise (so `max_concurrent_runs` = 50 × `max_connections` = 250, a pool of 5). The script raises its
 soft file-descriptor limit (`ulimit -n`) to the hard limit (it needs one listening socket per
 site plus the open connections; the daemon inherits the raised limit).
 

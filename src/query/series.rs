@@ -194,6 +194,16 @@ fn display_unit(facts: &[TrendFact]) -> Option<DisplayUnit> {
     })
 }
 
+/// A converted value to 12 significant digits: more than any report writes, few enough to drop
+/// the binary rounding of the conversion.
+fn significant(v: f64) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    let scale = 10f64.powi(11 - v.abs().log10().floor() as i32);
+    (v * scale).round() / scale
+}
+
 /// The most recent report among the facts of one period and kind, converted to the display unit.
 fn point(facts: &[&TrendFact], unit: Option<&DisplayUnit>) -> Option<TrendPoint> {
     let latest = facts.iter().copied().min_by(|a, b| {
@@ -211,10 +221,13 @@ fn point(facts: &[&TrendFact], unit: Option<&DisplayUnit>) -> Option<TrendPoint>
     });
     let disagree = max - min > DISAGREE_FRACTION * max.abs().max(min.abs());
     let (value, unit_name) = match (unit, latest.value_base) {
+        // Written in the display unit already: the value as written, not a round trip through
+        // the base unit (which leaves float noise such as 9120.500000000002).
+        (Some(u), _) if u.unit == latest.unit => (latest.value, latest.unit.clone()),
         (Some(u), Some(base))
             if u.factor.is_some_and(|f| f != 0.0) && u.unit_base == latest.unit_base =>
         {
-            (base / u.factor.unwrap_or(1.0), u.unit.clone())
+            (significant(base / u.factor.unwrap_or(1.0)), u.unit.clone())
         }
         _ => (latest.value, latest.unit.clone()),
     };
@@ -322,6 +335,23 @@ mod tests {
         assert_eq!(first.unit, "tỷ đồng");
         assert!((first.value - 1200.0).abs() < 1e-6);
         assert!((rows[1].growth_pct.unwrap() - 25.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn values_come_out_as_written_or_without_conversion_noise() {
+        // With 10,652.7 tỷ as the latest report, the factor tỷ → VND is 999999999.9999999, and
+        // 9,120.5 tỷ through VND and back would be 9120.500000000002.
+        let written = fact(1, 1, 2, "2022", "actual", 9120.5);
+        let mut converted = fact(2, 2, 3, "2021", "actual", 7.8029);
+        converted.unit = "nghìn tỷ đồng".into();
+        converted.value_base = Some(7.8029e12);
+        let latest = fact(3, 3, 9, "2023", "actual", 10652.7);
+        let rows = build_rows(&[written, converted, latest], KindFilter::Both, None);
+        let values: Vec<f64> = rows
+            .iter()
+            .map(|r| r.actual.as_ref().unwrap().value)
+            .collect();
+        assert_eq!(values, [7802.9, 9120.5, 10652.7]);
     }
 
     #[test]
