@@ -548,10 +548,14 @@ impl Shared {
 
     /// Gives freed heap back to the system once a burst of runs is over (no run in flight,
     /// nothing queued), at most every [`TRIM_EVERY`], and after the crawl at start.
-    fn maybe_trim(&self, start_run_ended: bool) {
+    ///
+    /// The burst's HTTP connections stay in the client's pool until it closes them, up to two
+    /// [`POOL_IDLE_TIMEOUT`](crate::fetch::POOL_IDLE_TIMEOUT) periods later (about 12 KB each:
+    /// buffers and a channel, most of an idle daemon's heap at thousands of hosts), so the heap
+    /// is trimmed once more after that when nothing has started meanwhile.
+    fn maybe_trim(self: &Arc<Self>, start_run_ended: bool) {
         let last_start = start_run_ended && self.start_runs.fetch_sub(1, Ordering::SeqCst) == 1;
-        let idle = self.in_flight.load(Ordering::SeqCst) == 0 && self.queue.len() == 0;
-        if !(last_start || idle) {
+        if !(last_start || self.is_idle()) {
             return;
         }
         let mut last = lock(&self.last_trim);
@@ -559,7 +563,20 @@ impl Shared {
             *last = Instant::now();
             drop(last);
             super::notify::release_startup_memory();
+            let shared = Arc::clone(self);
+            tokio::spawn(async move {
+                let pool_closed = crate::fetch::POOL_IDLE_TIMEOUT * 2 + Duration::from_secs(1);
+                tokio::time::sleep(pool_closed).await;
+                if shared.is_idle() {
+                    super::notify::release_startup_memory();
+                }
+            });
         }
+    }
+
+    /// No run in flight and nothing queued.
+    fn is_idle(&self) -> bool {
+        self.in_flight.load(Ordering::SeqCst) == 0 && self.queue.len() == 0
     }
 }
 

@@ -61,7 +61,7 @@ const MAX_CRAWL_DELAY: Duration = Duration::from_secs(120);
 /// apart, so a connection is reused within a run and not across runs. The pool's clean-up of
 /// closed connections runs at this period too (hyper's default is 90 s), so that thousands of
 /// hosts do not keep the remains of their last connection between runs.
-const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(15);
+pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(15);
 
 impl Fetcher {
     /// Builds the client from `[http]`: user agent, total timeout, decompression, no automatic

@@ -18,7 +18,7 @@ mod retry;
 mod robots;
 
 pub use charset::{charset_param, decode, CharsetSource};
-pub use client::Fetcher;
+pub use client::{Fetcher, POOL_IDLE_TIMEOUT};
 pub use error::{FetchError, FetchErrorKind};
 pub use retry::{backoff, parse_retry_after, BACKOFF_BASE, BACKOFF_CAP};
 pub use robots::{agent_token, Robots, ROBOTS_MAX_BYTES, ROBOTS_RETRY, ROBOTS_TTL};
